@@ -1,0 +1,36 @@
+# crmlab: `make reports` renders every notebook on the bundled data; `make test` runs every test.
+# Both create .venv on first use and reinstall whenever pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.crmlab-installed
+EXTRAS := notebooks,test
+ARGS   ?=
+
+.PHONY: reports test lab bench clean-venv strip
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crmlab needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	@touch $(STAMP)
+
+reports: $(STAMP)
+	$(BIN)/crmlab report $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(ARGS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS),bench]'
+	$(BIN)/python benchmarks/run_all.py $(ARGS)
+
+strip: $(STAMP)
+	$(BIN)/python -m crmlab strip notebooks
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,74 @@
+"""Recording key results from inside a notebook.
+
+:func:`record` is the one way a number or small table reaches the report
+JSON.  It emits a display output with the MIME type :data:`RESULT_MIME`
+(the mechanism scrapbook used; scrapbook itself is unmaintained); the
+runner reads these outputs back from the executed notebook with
+:func:`read_results`.  Inside JupyterLab the reader sees a one-line text.
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..validation import CrmlabValueError
+
+RESULT_MIME = "application/vnd.crmlab.result+json"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert numbers, arrays, Series and DataFrames into plain JSON values (NaN -> None)."""
+    if isinstance(value, pd.DataFrame):
+        return {"columns": [str(c) for c in value.columns], "index": [to_jsonable(i) for i in value.index],
+                "data": to_jsonable(value.to_numpy().tolist())}
+    if isinstance(value, pd.Series):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (pd.Timestamp,)):
+        return value.isoformat()
+    raise CrmlabValueError(f"cannot record a value of type {type(value).__name__}; record numbers, strings, lists, dicts, Series or DataFrames")
+
+
+def record(name: str, value: Any, *, display: bool = True) -> dict:
+    """Record a key result ``name`` for the report JSON and return the JSON payload."""
+    if not isinstance(name, str) or not name:
+        raise CrmlabValueError(f"result name must be a non-empty string, got {name!r}")
+    payload = {"name": name, "value": to_jsonable(value)}
+    json.dumps(payload)  # fail here, not in the runner, if something slipped through
+    if display:
+        from IPython.display import display as ipy_display
+
+        text = json.dumps(payload["value"], ensure_ascii=False)
+        if len(text) > 120:
+            text = text[:117] + "..."
+        ipy_display({RESULT_MIME: payload, "text/plain": f"recorded {name} = {text}"}, raw=True)
+    return payload
+
+
+def read_results(nb) -> dict[str, Any]:
+    """Collect every recorded result from an executed notebook (later records of a name win)."""
+    results: dict[str, Any] = {}
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if RESULT_MIME in data:
+                payload = data[RESULT_MIME]
+                results[payload["name"]] = payload["value"]
+    return results
