@@ -86,8 +86,9 @@ def check_not_constant(df: pd.DataFrame, columns: Sequence[str], *, name: str = 
     """Raise if a column has zero variance (a constant item cannot be standardised)."""
     for col in columns:
         if df[col].nunique(dropna=True) <= 1:
+            values = df[col].dropna().unique()
             raise CrmlabValueError(
-                f"{name} column {col!r} is constant (every value is {df[col].dropna().iloc[0] if df[col].notna().any() else 'missing'!r}); "
+                f"{name} column {col!r} is constant (every value is {_preview(values)[1:-1] or 'missing'}); "
                 "a zero-variance column carries no information and cannot be standardised"
             )
 

@@ -18,3 +18,37 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"reference data folder {SHARED_DATA} is absent (it ships beside the repo, not in it)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def rendered_run(tmp_path_factory) -> dict:
+    """Render every notebook in notebooks/ once per test session through the report runner.
+
+    Returns the run manifest; each notebook runs headless, top to bottom, exactly as
+    `make reports` runs it (kernel python3, working directory notebooks/).
+    """
+    import io
+
+    from crmlab.report.runner import run_reports
+
+    reports = tmp_path_factory.mktemp("reports")
+    log = io.StringIO()
+    manifest = run_reports(notebooks_dir=ROOT / "notebooks", reports_dir=reports, jobs=2, timeout=900, stream=log)
+    manifest["log"] = log.getvalue()
+    return manifest
+
+
+@pytest.fixture(scope="session")
+def notebook_results(rendered_run):
+    """``notebook_results("03_clv")`` -> the dict of results that notebook recorded (fails if it failed)."""
+    import json
+
+    run_dir = Path(rendered_run["path"])
+
+    def get(name: str) -> dict:
+        entry = next((e for e in rendered_run["notebooks"] if e["name"] == name), None)
+        assert entry is not None, f"notebook {name!r} is not in notebooks/"
+        assert entry["status"] == "ok", f"notebook {name} {entry['status']}: {entry['error']}\n{rendered_run['log']}"
+        return json.loads((run_dir / entry["outputs"]["results"]).read_text(encoding="utf-8"))["results"]
+
+    return get

@@ -1,0 +1,4 @@
+"""``python -m crmlab report ...`` is the same as the ``crmlab`` command."""
+from .report.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Command line: ``crmlab report``, ``crmlab params``, ``crmlab strip`` (also ``python -m crmlab``)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+from ..validation import CrmlabValueError
+from .params import declared_parameters
+from .runner import DEFAULT_TIMEOUT_S, default_jobs, discover_notebooks, run_reports
+
+
+def strip_outputs(paths: list[Path]) -> list[Path]:
+    """Clear outputs and execution counts of notebooks in place; return the ones that changed."""
+    changed = []
+    for path in paths:
+        nb = nbformat.read(str(path), as_version=4)
+        dirty = False
+        for cell in nb.cells:
+            if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
+                cell.outputs, cell.execution_count = [], None
+                dirty = True
+            if "execution" in cell.metadata or "papermill" in cell.metadata:
+                cell.metadata.pop("execution", None)
+                cell.metadata.pop("papermill", None)
+                dirty = True
+        if dirty:
+            nbformat.write(nb, str(path))
+            changed.append(path)
+    return changed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crmlab", description="crmlab workbench commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rep = sub.add_parser("report", help="render notebooks into a dated folder of reports",
+                         description="Execute notebooks with papermill and write HTML reports, results JSON and a manifest "
+                                     "into reports/<date>_<time>[_label]/; reports/latest points at the newest fully successful run.")
+    rep.add_argument("notebooks", nargs="*", help="notebook names (stem or file name); default: all in --notebooks-dir")
+    rep.add_argument("--params", metavar="FILE", help="YAML parameter file: `global:` values and `notebooks: {name: {...}}`")
+    rep.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                     help="override one parameter (NAME or NOTEBOOK:NAME; VALUE in YAML syntax); repeatable")
+    rep.add_argument("-j", "--jobs", type=int, default=None, help=f"notebooks run in parallel (default {default_jobs()})")
+    rep.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds allowed per notebook (default %(default)g)")
+    rep.add_argument("--with-code", action="store_true", help="also write an HTML report that shows the code")
+    rep.add_argument("--label", help="appended to the run folder name, e.g. the survey wave")
+    rep.add_argument("--notebooks-dir", default="notebooks", help="default: %(default)s")
+    rep.add_argument("--reports-dir", default="reports", help="default: %(default)s")
+
+    par = sub.add_parser("params", help="list the parameters each notebook declares")
+    par.add_argument("notebooks", nargs="*")
+    par.add_argument("--notebooks-dir", default="notebooks")
+
+    strip = sub.add_parser("strip", help="clear outputs from notebooks before committing")
+    strip.add_argument("paths", nargs="*", default=["notebooks"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "report":
+            manifest = run_reports(
+                args.notebooks or None, notebooks_dir=args.notebooks_dir, reports_dir=args.reports_dir,
+                params_file=args.params, overrides=[tuple(p) for p in args.parameter], jobs=args.jobs,
+                timeout=args.timeout, with_code=args.with_code, label=args.label,
+            )
+            return 0 if manifest["status"] == "ok" else 1
+        if args.command == "params":
+            for path in discover_notebooks(Path(args.notebooks_dir), args.notebooks or None):
+                print(path.stem)
+                for p in declared_parameters(path).values():
+                    print(f"  {p.name}: {p.type} = {p.default!r}" + (f"  # {p.help}" if p.help else ""))
+            return 0
+        if args.command == "strip":
+            files = []
+            for raw in args.paths:
+                path = Path(raw)
+                files += sorted(path.glob("*.ipynb")) if path.is_dir() else [path]
+            for path in strip_outputs(files):
+                print(f"stripped {path}")
+            return 0
+    except CrmlabValueError as exc:
+        print(f"crmlab: error: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

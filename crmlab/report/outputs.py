@@ -1,0 +1,59 @@
+"""Per-notebook outputs of a run: HTML reports and the results JSON."""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from .html import notebook_html, read_notebook
+from .results import read_results
+
+
+def _banner(job: dict, status: str, error: dict | None, duration_s: float) -> str:
+    params = job["effective_parameters"]
+    rows = "".join(
+        f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(repr(v))}</code></td></tr>"
+        for k, v in params.items()
+    )
+    msg = f"<b>{html.escape(job['name'])}</b> — run {html.escape(job['run_id'])} — status <b>{html.escape(status)}</b> ({duration_s:.1f} s)"
+    if error:
+        msg += f"<br>Error: <code>{html.escape(error.get('summary', ''))}</code> — the failing cell is shown below with its traceback."
+    if rows:
+        msg += f"<details><summary>Parameters</summary><table>{rows}</table></details>"
+    return msg
+
+
+def write_notebook_outputs(job: dict, *, status: str, error: dict | None, duration_s: float) -> dict:
+    """Write the HTML report(s) and results JSON for one executed (or partial) notebook; return its manifest entry."""
+    out_dir = Path(job["out_dir"])
+    name = job["name"]
+    executed = Path(job["executed"])
+    outputs = {}
+    nb = read_notebook(executed) if executed.exists() else read_notebook(job["input"])
+    if executed.exists():
+        outputs["notebook"] = executed.name
+    banner = _banner(job, status, error, duration_s)
+    report = out_dir / f"{name}.html"
+    report.write_text(notebook_html(nb, with_code=False, banner=banner, status=status), encoding="utf-8")
+    outputs["report"] = report.name
+    if job["with_code"]:
+        code_report = out_dir / f"{name}.code.html"
+        code_report.write_text(notebook_html(nb, with_code=True, banner=banner, status=status), encoding="utf-8")
+        outputs["report_with_code"] = code_report.name
+    results = read_results(nb)
+    results_file = out_dir / f"{name}.results.json"
+    results_file.write_text(
+        json.dumps({"notebook": name, "status": status, "parameters": job["effective_parameters"],
+                    "results": results, "error": error}, indent=2, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    outputs["results"] = results_file.name
+    return {
+        "name": name,
+        "status": status,
+        "duration_s": round(duration_s, 3),
+        "parameters": job["given_parameters"],
+        "effective_parameters": job["effective_parameters"],
+        "outputs": outputs,
+        "error": error,
+    }

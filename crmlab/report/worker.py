@@ -1,0 +1,63 @@
+"""Execute one notebook with papermill and write its reports (run as a subprocess by the runner).
+
+``python -m crmlab.report.worker JOB.json`` — one process per notebook, so the
+runner can run several in parallel and enforce a per-notebook time limit by
+killing the process.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from .outputs import write_notebook_outputs
+
+
+def execute(job: dict) -> dict:
+    """Execute the job's notebook (kernel ``python3``, cwd = notebooks folder) and write its outputs."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.monotonic()
+    error = None
+    try:
+        papermill.execute_notebook(
+            job["input"],
+            job["executed"],
+            parameters=job["parameters"],
+            kernel_name="python3",
+            cwd=job["cwd"],
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=True,
+        )
+        status = "ok"
+    except PapermillExecutionError as exc:
+        status = "failed"
+        error = {
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+            "cell_index": exc.cell_index,
+            "execution_count": exc.exec_count,
+            "summary": f"{exc.ename}: {exc.evalue} (cell In [{exc.exec_count}])",
+        }
+    except Exception as exc:  # kernel could not start, notebook unreadable, ...
+        status = "failed"
+        error = {"ename": type(exc).__name__, "evalue": str(exc), "summary": f"{type(exc).__name__}: {exc}",
+                 "traceback": traceback.format_exc()}
+    duration = time.monotonic() - start
+    return write_notebook_outputs(job, status=status, error=error, duration_s=duration)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    entry = execute(job)
+    Path(job["status_file"]).write_text(json.dumps(entry, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

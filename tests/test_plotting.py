@@ -1,0 +1,57 @@
+"""One style, bilingual labels, Chinese that renders without system CJK fonts."""
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib import font_manager
+from matplotlib.ft2font import FT2Font
+
+from crmlab.i18n import TERMS, label_table, t, translate_labels
+from crmlab.plotting import CJK_FONT_NAME, cjk_font_path, new_axes, save_figure, use_style
+from crmlab.validation import CrmlabValueError
+
+
+def test_every_chinese_term_has_glyphs_in_the_bundled_font():
+    font = FT2Font(str(cjk_font_path()))
+    missing = {key: ch for key, (_, zh) in TERMS.items() for ch in zh if font.get_char_index(ord(ch)) == 0}
+    assert not missing, f"characters without a glyph in {CJK_FONT_NAME}: {missing}"
+
+
+def test_chinese_figure_renders_without_missing_glyphs(tmp_path):
+    use_style()
+    fig, ax = new_axes()
+    ax.bar(translate_labels(["revenue", "cost", "profit"], "zh"), [3, 2, 1])
+    ax.set_title("客户终身价值 — 优势区 / 修补区 / 机会区 / 维持区")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" is a UserWarning
+        paths = save_figure(fig, tmp_path / "zh", formats=("png", "svg"))
+    assert all(p.stat().st_size > 1000 for p in paths)
+    # the CJK characters are drawn with the bundled font, not a fallback box
+    prop = font_manager.FontProperties(family=matplotlib.rcParams["font.family"])
+    fonts = font_manager.fontManager._find_fonts_by_props(prop)
+    assert any("NotoSansCJK" in str(f) for f in fonts)
+    img = plt.imread(paths[0])
+    assert img.shape[0] > 100 and np.unique(img.reshape(-1, img.shape[-1]), axis=0).shape[0] > 10
+    plt.close(fig)
+
+
+def test_terms_and_languages():
+    assert t("revenue", "zh") == "收入" and t("revenue") == "Revenue"
+    with pytest.raises(CrmlabValueError, match="lang must be one of"):
+        t("revenue", "fr")
+    with pytest.raises(CrmlabValueError, match="no term 'nope'"):
+        t("nope")
+    import pandas as pd
+
+    df = pd.DataFrame({"revenue": [1], "Attribute X": [2]})
+    assert list(label_table(df, "zh").columns) == ["收入", "Attribute X"]
+
+
+def test_style_is_applied():
+    use_style()
+    assert matplotlib.rcParams["axes.spines.top"] is False
+    assert CJK_FONT_NAME in matplotlib.rcParams["font.family"]

@@ -1,0 +1,191 @@
+"""The papermill report runner on small fixture notebooks."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from crmlab.report.cli import main as cli_main
+from crmlab.report.params import ParameterError, matches_type
+from crmlab.report.runner import run_reports
+
+
+def make_notebook(path: Path, params: str, *body: str) -> Path:
+    nb = new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [new_markdown_cell(f"# {path.stem}"), new_code_cell(params, metadata={"tags": ["parameters"]})]
+    nb.cells += [new_code_cell(src) for src in body]
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture
+def nbdir(tmp_path) -> Path:
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    make_notebook(d / "good.ipynb", 'x: int = 2  # a number\nname: str = "a"\nratio: float | None = None',
+                  "import crmlab\ncrmlab.record('double', x * 2)\ncrmlab.record('name', name)\ncrmlab.record('ratio', ratio)",
+                  "import os\ncrmlab.record('cwd', os.getcwd())")
+    return d
+
+
+def add_failing(d: Path) -> None:
+    make_notebook(d / "bad.ipynb", "y: int = 1", "z = y + 1", "raise ValueError('column sat1 has value 11 outside [1, 10]')", "never = 1")
+
+
+def run(nbdir, reports, **kw):
+    log = io.StringIO()
+    manifest = run_reports(notebooks_dir=nbdir, reports_dir=reports, stream=log, **kw)
+    return manifest, log.getvalue()
+
+
+def test_success_writes_reports_results_manifest_and_latest(nbdir, tmp_path):
+    reports = tmp_path / "reports"
+    manifest, log = run(nbdir, reports, overrides=[("x", "21")], with_code=True, label="wave 3")
+    assert manifest["status"] == "ok"
+    run_dir = Path(manifest["path"])
+    assert run_dir.name.endswith("_wave-3")
+    assert (reports / "latest").resolve() == run_dir.resolve()
+    results = json.loads((run_dir / "good.results.json").read_text())
+    assert results["results"]["double"] == 42 and results["results"]["name"] == "a" and results["results"]["ratio"] is None
+    assert results["results"]["cwd"] == str(nbdir)  # working directory is the notebooks folder
+    on_disk = json.loads((run_dir / "manifest.json").read_text())
+    entry = on_disk["notebooks"][0]
+    assert entry["name"] == "good" and entry["status"] == "ok" and entry["duration_s"] > 0
+    assert entry["parameters"] == {"x": 21}
+    assert entry["effective_parameters"] == {"x": 21, "name": "a", "ratio": None}
+    assert set(entry["outputs"]) == {"notebook", "report", "report_with_code", "results", "log"}
+    for f in entry["outputs"].values():
+        assert (run_dir / f).is_file()
+    no_code = (run_dir / "good.html").read_text()
+    with_code = (run_dir / "good.code.html").read_text()
+    code_inputs = "jp-InputArea jp-Cell-inputArea"  # markdown cells have one too: 1 markdown cell here
+    assert no_code.count(code_inputs) == 1 and with_code.count(code_inputs) == 5
+    assert "recorded double = 42" in no_code
+    assert "good" in (run_dir / "index.html").read_text()
+    assert "[1/1] ok" in log
+
+
+def test_html_reports_need_no_network(nbdir, tmp_path):
+    manifest, _ = run(nbdir, tmp_path / "reports", with_code=True)
+    run_dir = Path(manifest["path"])
+    for page in run_dir.glob("*.html"):
+        text = page.read_text()
+        loaded = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:[^"]+)"', text)
+        # only MathJax may come from the network (formulas then show as TeX source offline)
+        assert all("mathjax" in url.lower() for url in loaded), (page.name, loaded)
+
+
+def test_failing_notebook_does_not_stop_the_others_and_keeps_latest(nbdir, tmp_path):
+    reports = tmp_path / "reports"
+    first, _ = run(nbdir, reports)
+    add_failing(nbdir)
+    manifest, log = run(nbdir, reports)
+    assert manifest["status"] == "failed" and manifest["n_ok"] == 1
+    by_name = {e["name"]: e for e in manifest["notebooks"]}
+    assert by_name["good"]["status"] == "ok"
+    bad = by_name["bad"]
+    assert bad["status"] == "failed" and bad["error"]["ename"] == "ValueError"
+    assert "outside [1, 10]" in bad["error"]["summary"]
+    html = (Path(manifest["path"]) / bad["outputs"]["report"]).read_text()
+    # the failing cell (and only it) is shown even in the no-code report, with its traceback
+    shown = [c for c in re.findall(r'class="jp-Cell jp-CodeCell[^"]*"', html) if "crmlab-hide-input" not in c]
+    assert len(shown) == 1 and "ValueError" in html and "Traceback" in html
+    assert (reports / "latest").resolve() == Path(first["path"]).resolve()
+    assert "FAILED: bad" in log and "NOT updated" in log
+    assert cli_main(["report", "--notebooks-dir", str(nbdir), "--reports-dir", str(reports)]) == 1
+
+
+def test_unknown_parameter_is_rejected_before_any_kernel(nbdir, tmp_path):
+    reports = tmp_path / "reports"
+    with pytest.raises(ParameterError, match=r"unknown parameter 'xx'.*declared: \['name', 'ratio', 'x'\]"):
+        run(nbdir, reports, overrides=[("xx", "1")])
+    assert not reports.exists() or not any(reports.iterdir())
+    assert cli_main(["report", "--notebooks-dir", str(nbdir), "--reports-dir", str(reports), "-p", "xx", "1"]) == 2
+
+
+def test_wrong_type_names_notebook_parameter_and_type(nbdir, tmp_path):
+    with pytest.raises(ParameterError, match=r"notebook 'good' parameter 'x' expects int, got 'many'"):
+        run(nbdir, tmp_path / "r", overrides=[("x", "many")])
+    params = tmp_path / "p.yaml"
+    params.write_text("global:\n  name: b\nnotebooks:\n  good:\n    ratio: high\n")
+    with pytest.raises(ParameterError, match=r"parameter 'ratio' expects float \| None, got 'high'"):
+        run(nbdir, tmp_path / "r", params_file=params)
+
+
+def test_params_file_global_per_notebook_and_cli_precedence(nbdir, tmp_path):
+    add_failing(nbdir)
+    params = tmp_path / "p.yaml"
+    params.write_text("global:\n  x: 5\nnotebooks:\n  good:\n    name: from-file\n    ratio: 0.5\n")
+    manifest, _ = run(nbdir, tmp_path / "r", params_file=params, overrides=[("good:name", "cli")], notebooks=["good"])
+    entry = manifest["notebooks"][0]
+    assert entry["parameters"] == {"x": 5, "name": "cli", "ratio": 0.5}
+    results = json.loads((Path(manifest["path"]) / "good.results.json").read_text())["results"]
+    assert results["double"] == 10 and results["name"] == "cli"
+
+
+def test_timeout_stops_a_notebook(tmp_path):
+    d = tmp_path / "nbs"
+    d.mkdir()
+    make_notebook(d / "slow.ipynb", "n: int = 1", "import time\ntime.sleep(120)")
+    manifest, _ = run(d, tmp_path / "r", timeout=4)
+    entry = manifest["notebooks"][0]
+    assert entry["status"] == "timeout" and "4 s" in entry["error"]["summary"]
+    assert manifest["duration_s"] < 30
+    assert (Path(manifest["path"]) / entry["outputs"]["report"]).is_file()
+
+
+def test_parallel_workers_overlap(tmp_path):
+    d = tmp_path / "nbs"
+    d.mkdir()
+    for k in range(2):
+        make_notebook(d / f"sleep{k}.ipynb", "s: float = 4.0", "import time\ntime.sleep(s)")
+    manifest, _ = run(d, tmp_path / "r", jobs=2)
+    per_notebook = sum(e["duration_s"] for e in manifest["notebooks"])
+    assert manifest["status"] == "ok"
+    assert manifest["duration_s"] < 0.8 * per_notebook, (manifest["duration_s"], per_notebook)
+
+
+def test_interrupted_run_leaves_latest_and_no_dated_folder(nbdir, tmp_path):
+    reports = tmp_path / "reports"
+    first, _ = run(nbdir, reports)
+
+    class Dies(io.StringIO):
+        def write(self, s):
+            if "start" in s:
+                raise KeyboardInterrupt
+            return super().write(s)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_reports(notebooks_dir=nbdir, reports_dir=reports, stream=Dies())
+    dated = [p for p in reports.iterdir() if not p.name.startswith(".") and p.name != "latest"]
+    assert dated == [Path(first["path"])]
+    assert (reports / "latest").resolve() == Path(first["path"]).resolve()
+
+
+def test_type_rules():
+    assert matches_type(3, "float") and not matches_type(True, "int") and not matches_type("3", "int")
+    assert matches_type(None, "str | None") and matches_type(["a"], "list[str]") and not matches_type({}, "list")
+
+
+def test_non_literal_parameter_is_refused(tmp_path):
+    d = tmp_path / "nbs"
+    d.mkdir()
+    make_notebook(d / "derived.ipynb", "a: int = 1\nb: int = a + 1")
+    with pytest.raises(ParameterError, match="must default to a literal"):
+        run(d, tmp_path / "r")
+
+
+def test_python_m_crmlab_is_the_same_cli(nbdir):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "crmlab", "params", "--notebooks-dir", str(nbdir)],
+                         capture_output=True, text=True, check=True, env=os.environ.copy())
+    assert "x: int = 2  # a number" in out.stdout
