@@ -5,6 +5,7 @@ import io
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -31,7 +32,7 @@ def nbdir(tmp_path) -> Path:
     d.mkdir()
     make_notebook(d / "good.ipynb", 'x: int = 2  # a number\nname: str = "a"\nratio: float | None = None',
                   "import crmlab\ncrmlab.record('double', x * 2)\ncrmlab.record('name', name)\ncrmlab.record('ratio', ratio)",
-                  "import os\ncrmlab.record('cwd', os.getcwd())")
+                  "import os, sys\ncrmlab.record('cwd', os.getcwd())\ncrmlab.record('prefix', sys.prefix)")
     return d
 
 
@@ -55,6 +56,7 @@ def test_success_writes_reports_results_manifest_and_latest(nbdir, tmp_path):
     results = json.loads((run_dir / "good.results.json").read_text())
     assert results["results"]["double"] == 42 and results["results"]["name"] == "a" and results["results"]["ratio"] is None
     assert results["results"]["cwd"] == str(nbdir)  # working directory is the notebooks folder
+    assert results["results"]["prefix"] == sys.prefix  # kernel python3 is this environment's Python
     on_disk = json.loads((run_dir / "manifest.json").read_text())
     entry = on_disk["notebooks"][0]
     assert entry["name"] == "good" and entry["status"] == "ok" and entry["duration_s"] > 0

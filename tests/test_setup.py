@@ -43,3 +43,4 @@ def test_ci_calls_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make reports" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
