@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -238,7 +239,11 @@ class AHPResult:
     random_index_table: str
     matrix: pd.DataFrame
     n_missing: int = 0
-    inconsistency: pd.DataFrame = field(repr=False, default=None)
+
+    @cached_property
+    def inconsistency(self) -> pd.DataFrame:
+        """Judgments ranked by contribution to inconsistency (see :func:`inconsistency_table`)."""
+        return inconsistency_table(self.matrix, self.weights)
 
     @property
     def consistent(self) -> bool:
@@ -256,21 +261,31 @@ class AHPResult:
 def inconsistency_table(matrix: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
     """Judgments ranked by their contribution to inconsistency, |ln(aᵢⱼ·wⱼ/wᵢ)| (Saaty 2003).
 
-    One row per upper-triangle pair: the given judgment, the value consistent with the
-    priorities (wᵢ/wⱼ), the nearest Saaty-scale value to it, εᵢⱼ and |ln εᵢⱼ|.
+    One row per upper-triangle judgment: the given value, the value consistent with the
+    priorities (wᵢ/wⱼ), the *indirect* value implied by the other judgments (geometric
+    mean of aᵢₖ·aₖⱼ over the items k compared with both i and j), the nearest Saaty-scale
+    value to the indirect value (a suggestion for the revision), εᵢⱼ and |ln εᵢⱼ|.
     """
     a = matrix.to_numpy(dtype=float)
     w = weights.to_numpy(dtype=float)
-    iu, ju = np.triu_indices(len(a), k=1)
-    keep = ~np.isnan(a[iu, ju])
+    n = len(a)
+    present = (~np.isnan(a)).astype(float)
+    logs = np.where(present > 0, np.log(np.where(present > 0, a, 1.0)), 0.0)
+    pairs = present @ present - 2 * present  # items k ≠ i, j compared with both i and j
+    sums = (logs @ present + present @ logs) - 2 * logs
+    with np.errstate(invalid="ignore", divide="ignore"):
+        indirect = np.where(pairs > 0, np.exp(sums / np.where(pairs > 0, pairs, 1)), np.nan)
+    iu, ju = np.triu_indices(n, k=1)
+    keep = present[iu, ju] > 0
     iu, ju = iu[keep], ju[keep]
     eps = a[iu, ju] * w[ju] / w[iu]
-    consistent = w[iu] / w[ju]
-    nearest = SAATY_SCALE[np.argmin(np.abs(np.log(SAATY_SCALE)[None, :] - np.log(consistent)[:, None]), axis=1)]
+    ind = indirect[iu, ju]
+    nearest = SAATY_SCALE[np.argmin(np.abs(np.log(SAATY_SCALE)[None, :] - np.log(np.where(np.isnan(ind), 1.0, ind))[:, None]), axis=1)]
     labels = np.asarray(matrix.index)
     out = pd.DataFrame({
-        "row": labels[iu], "column": labels[ju], "judgment": a[iu, ju], "consistent_value": consistent,
-        "suggested_saaty_value": nearest, "epsilon": eps, "abs_log_epsilon": np.abs(np.log(eps)),
+        "row": labels[iu], "column": labels[ju], "judgment": a[iu, ju], "consistent_value": w[iu] / w[ju],
+        "indirect_value": ind, "suggested_saaty_value": np.where(np.isnan(ind), np.nan, nearest),
+        "epsilon": eps, "abs_log_epsilon": np.abs(np.log(eps)),
     })
     return out.sort_values("abs_log_epsilon", ascending=False, kind="mergesort").reset_index(drop=True)
 
@@ -315,8 +330,7 @@ def ahp_priorities(
     weights = pd.Series(w, index=pd.Index(labels, name="item"), name="weight")
     mframe = pd.DataFrame(a, index=labels, columns=labels)
     return AHPResult(weights=weights, lambda_max=lam, ci=ci, ri=ri, cr=cr, method=method,
-                     random_index_table=random_index_table, matrix=mframe, n_missing=int(missing.sum() // 2),
-                     inconsistency=inconsistency_table(mframe, weights))
+                     random_index_table=random_index_table, matrix=mframe, n_missing=int(missing.sum() // 2))
 
 
 # --------------------------------------------------------------------------- groups

@@ -28,7 +28,7 @@ cut-off go to the *high* side by default (``ties="high"``, score ≥ cut-off); a
 value equal to a quantile threshold gets the *lower* score (score = 1 + number of
 thresholds strictly below the value, recency negated so that recent is high) — equal
 values always share a score and nothing depends on row order; RFM segment rules are
-checked top-down and the first matching rule wins (R's ``rfm`` lets the last rule win);
+checked top-down and the first matching rule wins (as in current versions of R's ``rfm``);
 the tier pyramid puts every customer whose value is ≥ a tier's cut-off (linear
 quantile of the values) in that tier or a higher one, so tied customers share a tier.
 """
@@ -591,14 +591,14 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> RFMScores:
 
 
 RFM_SEGMENT_RULES = pd.DataFrame(
-    [("lost", 1, 2, 1, 2, 1, 2), ("cant_lose_them", 1, 1, 4, 5, 4, 5), ("at_risk", 1, 2, 2, 5, 2, 5),
-     ("about_to_sleep", 2, 3, 1, 2, 1, 2), ("need_attention", 2, 3, 2, 3, 2, 3), ("promising", 3, 4, 1, 1, 1, 1),
-     ("new_customers", 4, 5, 1, 1, 1, 1), ("potential_loyalist", 3, 5, 1, 3, 1, 3), ("loyal_customers", 2, 5, 3, 5, 3, 5),
-     ("champions", 4, 5, 4, 5, 4, 5)],
+    [("champions", 5, 5, 5, 5, 5, 5), ("potential_loyalist", 3, 5, 3, 5, 2, 5), ("loyal_customers", 2, 4, 2, 4, 2, 4),
+     ("promising", 3, 4, 1, 3, 3, 5), ("new_customers", 4, 5, 1, 3, 1, 5), ("cant_lose_them", 1, 2, 3, 4, 4, 5),
+     ("at_risk", 1, 2, 2, 5, 4, 5), ("need_attention", 1, 3, 3, 5, 3, 5), ("about_to_sleep", 2, 3, 1, 3, 1, 4),
+     ("lost", 1, 1, 1, 5, 1, 5)],
     columns=["segment", "r_min", "r_max", "f_min", "f_max", "m_min", "m_max"],
 )
-"""Default RFM segment rules (5-level scores) from the vignette of R's ``rfm`` package, listed in
-reverse so that our first-match-wins reproduces rfm's last-match-wins assignment."""
+"""Default RFM segment rules (5-level scores): the example of R's ``rfm`` package (``rfm_segment``
+documentation), whose current implementation also lets the first matching rule win."""
 
 
 def assign_segments(scores: RFMScores | pd.DataFrame, rules: pd.DataFrame = RFM_SEGMENT_RULES) -> tuple[pd.Series, pd.DataFrame]:
