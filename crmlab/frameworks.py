@@ -54,7 +54,7 @@ BERRY_PARASURAMAN_LEVELS = pd.DataFrame(
 """Berry & Parasuraman's three levels of relationship marketing (seed 002)."""
 
 
-def _level(values, cutoffs, labels_low_to_high, name):
+def _level(values, cutoffs, labels_low_to_high, name, cutoff_name):
     """Map categories (passed through after checking) or numbers (via two ascending cut-offs) to levels."""
     arr = np.atleast_1d(np.asarray(values, dtype=object))
     if all(isinstance(v, str) for v in arr):
@@ -63,10 +63,10 @@ def _level(values, cutoffs, labels_low_to_high, name):
             raise CrmlabValueError(f"{name} must be one of {list(labels_low_to_high)} or a number with cut-offs; got {_preview(bad)}")
         return arr
     if cutoffs is None:
-        raise CrmlabValueError(f"{name} is numeric, so {name}_cutoffs=(low/medium boundary, medium/high boundary) are needed")
+        raise CrmlabValueError(f"{name} is numeric, so {cutoff_name}=(lower boundary, upper boundary) is needed")
     cut = np.asarray(cutoffs, dtype=float)
     if cut.shape != (2,) or cut[0] > cut[1]:
-        raise CrmlabValueError(f"{name}_cutoffs must be two ascending numbers, got {list(cutoffs)}")
+        raise CrmlabValueError(f"{cutoff_name} must be two ascending numbers, got {list(cutoffs)}")
     x = np.asarray(values, dtype=float).ravel()
     if not np.all(np.isfinite(x)) or np.any(x < 0):
         raise CrmlabValueError(f"{name} must be finite and non-negative, got {_preview(x)}")
@@ -83,8 +83,8 @@ def kotler_relationship_level(number_of_customers, margin, *, customer_cutoffs: 
     levels used and the relationship level (a key of ``RELATIONSHIP_LEVELS`` or
     "basic_or_reactive", Kotler's own cell).
     """
-    nc = _level(number_of_customers, customer_cutoffs, ("few", "medium", "many"), "number_of_customers")
-    mg = _level(margin, margin_cutoffs, ("low", "medium", "high"), "margin")
+    nc = _level(number_of_customers, customer_cutoffs, ("few", "medium", "many"), "number_of_customers", "customer_cutoffs")
+    mg = _level(margin, margin_cutoffs, ("low", "medium", "high"), "margin", "margin_cutoffs")
     if len(nc) != len(mg):
         raise CrmlabValueError(f"number_of_customers and margin must have the same length, got {len(nc)} and {len(mg)}")
     tab = KOTLER_RELATIONSHIP_TABLE
