@@ -176,10 +176,15 @@ def plot_kotler_tiers(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     if "cost_per_customer" in tab:
         ax.bar(tab["x_left"], tab["cost_per_customer"], width=tab["customers"], align="edge", color=COST_COLOR,
                alpha=0.55, hatch="//", ec="white", label=t("cost_per_customer", lang))
-    texts = [ax.text(row["x_left"] + row["customers"] / 2, row["revenue_per_customer"] * 1.02,
-                     f"{_term(tier, lang)} ({int(row['customers']):,})", ha="center", va="bottom", fontsize=8.5)
-             for tier, row in tab.iterrows()]
-    adjust_text(texts, ax=ax, only_move={"text": "xy"}, arrowprops=dict(arrowstyle="-", color="0.5", lw=0.5))
+    total = tab["customers"].sum()
+    for tier, row in tab.iterrows():
+        label = f"{_term(tier, lang)} ({int(row['customers']):,})"
+        if row["customers"] < 0.15 * total:  # narrow bar: label to its right
+            ax.annotate(label, (row["x_left"] + row["customers"], row["revenue_per_customer"]), xytext=(6, 0),
+                        textcoords="offset points", va="center", ha="left", fontsize=8.5,
+                        arrowprops=dict(arrowstyle="-", color="0.5", lw=0.5))
+        else:
+            ax.text(row["x_left"] + row["customers"] / 2, row["revenue_per_customer"] * 1.02, label, ha="center", va="bottom", fontsize=8.5)
     ax.set_xlim(0, (tab["x_left"] + tab["customers"]).max())
     ax.set_ylim(0, tab["revenue_per_customer"].max() * 1.25)
     ax.set_xlabel(t("number_of_customers", lang))
