@@ -582,9 +582,9 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> RFMScores:
             lo_o, hi_o = (lo, hi) if sign > 0 else (-hi, -lo)
             rule = (f"{lo_o:g} < {col} ≤ {hi_o:g}" if sign > 0 else f"{lo_o:g} ≤ {col} < {hi_o:g}")
             rows.append({"variable": col, "score": k + 1, "lower": lo_o, "upper": hi_o, "rule": rule,
-                         "customers": int((scores[key] == k + 1).sum())})
+                         "customers": int(np.bincount(scores[key], minlength=bins + 1)[k + 1])})
     out = pd.DataFrame(scores, index=rfm.index)
-    out["rfm_cell"] = out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str)
+    out["rfm_cell"] = 100 * out["r_score"].astype(np.int16) + 10 * out["f_score"] + out["m_score"]  # e.g. 555
     thresholds = pd.DataFrame(rows)
     thresholds.attrs["rule"] = "score = 1 + #thresholds strictly below the value (recency negated); linear quantiles"
     return RFMScores(scores=out, thresholds=thresholds)
