@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
-from .validation import CrmlabValueError, _preview, check_choice, check_scalar
+from .validation import CrmlabValueError, _preview, check_choice, check_scalar, check_weights
 
 SAATY_SCALE = np.array([1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9])
 CR_THRESHOLD = 0.10
@@ -375,8 +375,6 @@ def aggregate_judgments(matrices: Sequence, *, expert_weights=None) -> np.ndarra
 def _expert_weights(expert_weights, k: int) -> np.ndarray:
     if expert_weights is None:
         return np.full(k, 1.0 / k)
-    from .validation import check_weights
-
     w = check_weights(expert_weights, "expert_weights")
     if len(w) != k:
         raise CrmlabValueError(f"expert_weights has {len(w)} entries for {k} experts")

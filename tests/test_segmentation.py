@@ -340,3 +340,32 @@ def test_segment_profile_shares(small_log):
     prof = segment_profile(r, seg)
     assert prof.loc["x", "customers"] == 2 and prof["monetary_share"].sum() == pytest.approx(1)
     assert prof.loc["y", "mean_monetary"] == 3
+
+
+# ----------------------------------------------------------------- charts
+def test_charts_render_with_bilingual_labels(customers):
+    import matplotlib.pyplot as plt
+
+    from crmlab.ahp import global_weights, group_ahp
+    from crmlab.datasets.segmentation import judgment_matrices
+    from crmlab.plotting import segmentation as sp
+
+    vm = ValueMatrix(INDICATORS).fit(customers)
+    ax = sp.plot_value_matrix(vm, lang="zh")
+    texts = {t.get_text() for t in ax.texts}
+    assert {"高当前价值·高潜在价值", "低当前价值·低潜在价值"} <= texts and ax.get_xlabel() == "当前价值"
+    res = {k: group_ahp(m) for k, m in judgment_matrices().items()}
+    gw = global_weights(res["criteria"], {"current": res["current"], "potential": res["potential"]})
+    ax = sp.plot_ahp_weights(gw, lang="en")
+    assert "Gross profit" in [t.get_text() for t in ax.get_yticklabels()]
+    assert sp.plot_pareto(customers["profit"], lang="zh").get_title() == "二八定律曲线"
+    assert "Gini" in sp.plot_lorenz(customers["revenue"]).get_title()
+    tiers = assign_tiers(customers["profit"])
+    sp.plot_tier_pyramid(tiers.cutoffs, lang="zh")
+    kt = tier_revenue_table(tiers.tiers, customers["revenue"], customers["service_cost"])
+    ax = sp.plot_kotler_tiers(kt)
+    widths = sorted(round(p.get_width()) for p in ax.patches if p.get_height() > 0)
+    assert sum(widths) == 2 * len(customers)  # revenue and cost bars, each as wide as its tier
+    with pytest.raises(CrmlabValueError, match="tier_revenue_table"):
+        sp.plot_kotler_tiers(pd.DataFrame({"x": [1]}))
+    plt.close("all")
