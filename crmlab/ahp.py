@@ -306,7 +306,9 @@ def ahp_priorities(
     λmax its eigenvalue (Saaty 1980).  ``method="geometric_mean"``: wᵢ ∝ (Πⱼ aᵢⱼ)^(1/n)
     (Crawford & Williams 1985); λmax is then estimated as mean((A·w)ᵢ / wᵢ).  With
     missing judgments, Harker's (1987) completed matrix (eigenvector) or logarithmic
-    least squares on the comparison graph (geometric mean) are used.
+    least squares on the comparison graph (geometric mean) are used; λmax and CI then come
+    from Harker's completed matrix, and CR divides by the complete-matrix RI (an
+    approximation Harker 1987 suggests; report ``n_missing`` with it).
     CI = (λmax − n)/(n − 1), CR = CI/RI(n) with RI from ``random_index_table``;
     for n ≤ 2 CI = 0 and CR = 0 (a 2 × 2 reciprocal matrix is always consistent).
     """
