@@ -1,0 +1,20 @@
+"""Regenerate every bundled dataset in data/ from crmlab's seeded generators.
+
+    python data/make_datasets.py
+
+Each theme's generator (crmlab/datasets/<theme>.py) documents its true
+parameters; tests check that regeneration reproduces the committed files.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from crmlab.datasets import segmentation
+
+HERE = Path(__file__).resolve().parent
+WRITERS = [segmentation.write_datasets]
+
+if __name__ == "__main__":
+    for write in WRITERS:
+        for path in write(HERE):
+            print(f"wrote {path.relative_to(HERE.parent)}")
