@@ -69,6 +69,8 @@ TERMS.update({
     "ipa_competitor": ("Competitor", "竞争对手"),
     "ipa_competitor_arrow": ("arrow: competitor → us", "箭头：竞争对手 → 本企业"),
     "ipa_stability": ("bootstrap ellipse", "自助法置信椭圆"),
+    "ipa_stability_title": ("Quadrant stability", "象限稳定性"),
+    "ipa_resamples": ("bootstrap resamples", "次自助重抽样"),
     "ipa_share_same": ("share of resamples in same quadrant", "重抽样中落在同一象限的比例"),
     "ipa_performance_index": ("Performance (0–100 index)", "绩效（0–100 指数）"),
     "ipa_total_effect": ("Importance (unstandardized total effect)", "重要性（非标准化总效应）"),

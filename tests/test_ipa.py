@@ -332,3 +332,50 @@ def test_bundled_csv_regenerates_identically(tmp_path, survey):
     path = ds.write_ipa_survey(tmp_path / "ipa_survey.csv")
     assert path.read_text() == ds.DATA_FILE.read_text()
     assert len(survey) == ds.DEFAULT_N and survey.filter(like="perf_").shape[1] == 10
+
+
+# ---------------------------------------------------------------- charts
+def _label_boxes(ax, names):
+    renderer = ax.figure.canvas.get_renderer()
+    return [tx.get_window_extent(renderer) for tx in ax.texts if tx.get_text().split(" (")[0] in names]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_quadrant_chart_labels_everything_without_overlap(survey, lang, tmp_path):
+    from crmlab.plotting import save_figure
+    from crmlab.plotting.ipa import plot_ipa
+
+    m = ds.column_mapping()
+    model = fit(survey, "lmg", competitor=m["competitor"])
+    names = ds.attribute_labels(lang)
+    ax = plot_ipa(model.result_, lang=lang, labels=names, stability=model.bootstrap(n_boot=50, random_state=0))
+    texts = [tx.get_text() for tx in ax.texts]
+    assert all(any(tx.startswith(n) for tx in texts) for n in names.values())  # every attribute labelled
+    for q in ("advantage", "repair", "opportunity", "maintain"):
+        assert t_(q, lang) in texts  # named quadrants
+    assert t_("method_lmg", lang) in ax.get_ylabel() and "1–7" in ax.get_xlabel()
+    ax.figure.canvas.draw()
+    boxes = _label_boxes(ax, set(names.values()))
+    assert len(boxes) == 10
+    overlaps = [(i, j) for i in range(10) for j in range(i + 1, 10) if boxes[i].overlaps(boxes[j])]
+    assert overlaps == []
+    paths = save_figure(ax.figure, tmp_path / "ipa")
+    assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size > 10_000 for p in paths)
+
+
+def t_(key, lang):
+    from crmlab.i18n import t
+
+    return t(key, lang)
+
+
+def test_comparison_and_stability_charts(survey):
+    from crmlab.plotting.ipa import plot_ipa_comparison, plot_stability
+
+    results = {"stated": fit(survey, "stated").result_, "LMG": fit(survey, "lmg").result_,
+               "LMG, midpoint": fit(survey, "lmg", crosshair=("midpoint", "mean")).result_}
+    fig = plot_ipa_comparison(results, labels=ds.attribute_labels("en"))
+    titles = [ax.get_title().split("\n")[0] for ax in fig.axes if ax.get_visible()]
+    assert titles == list(results)
+    ax = plot_stability(fit(survey, "lmg").bootstrap(n_boot=30, random_state=0), lang="zh")
+    assert ax.get_xlabel() == t_("ipa_share_same", "zh") and len(ax.patches) >= 10
