@@ -19,6 +19,7 @@ from crmlab.ipa import (
     quadrant_analysis,
     quadrant_changes,
     relative_weights,
+    unstandardized_total_effects,
 )
 from crmlab.validation import CrmlabValueError
 
@@ -228,6 +229,34 @@ def test_importance_performance_map_from_series():
         importance_performance_map(effects.drop("expectation"), index, target="satisfaction")
 
 
+def test_unstandardized_total_effects_by_hand():
+    effects = pd.DataFrame({"source": ["a", "b", "a"], "target": ["y", "y", "b"], "total": [0.5, 0.2, 0.3]})
+    sd = pd.Series({"a": 2.0, "b": 0.5, "y": 1.0})
+    out = unstandardized_total_effects(effects, sd, target="y")
+    assert out.to_dict() == pytest.approx({"a": 0.5 * 1.0 / 2.0, "b": 0.2 * 1.0 / 0.5})
+    with pytest.raises(CrmlabValueError, match="no total effect on target 'z'"):
+        unstandardized_total_effects(effects, sd, target="z")
+    with pytest.raises(CrmlabValueError, match=r"no standard deviation for construct\(s\) \['b'\]"):
+        unstandardized_total_effects(effects, sd.drop("b"), target="y")
+
+
+def test_model_based_map_with_pls_recovers_known_ordering():
+    from crmlab.pls import PLSPathModel
+
+    data = pd.read_csv(ds.IPMA_FILE)
+    model = PLSPathModel(ds.IPMA_BLOCKS, list(ds.IPMA_PATHS), scaled=False).fit(data, scale=ds.IPMA_SCALE)
+    true = ds.ipma_true_total_effects("satisfaction")
+    est = model.effects_.query("target == 'satisfaction'").set_index("source")["total"].reindex(true.index)
+    np.testing.assert_allclose(est, true, atol=0.1)  # PLS on error-laden items: close, slightly attenuated
+    importance = unstandardized_total_effects(model.effects_, model.latent_scores("item_scale").std(), target="satisfaction")
+    index = model.index_0_100().drop("satisfaction")
+    res = importance_performance_map(importance, index, target="satisfaction")
+    assert res.table["importance"].idxmax() == "quality" and res.table["importance"].idxmin() == "value"
+    # performance index ordering follows the known construct means (expectation > image > quality > value)
+    assert list(res.table["performance"].sort_values(ascending=False).index) == ["expectation", "image", "quality", "value"]
+    assert res.table.loc["quality", "quadrant"] == "B"
+
+
 def test_summary_names_method_and_crosshair(survey):
     summary = fit(survey, "relative_weights").summary("zh")
     assert summary["importance_method"].iloc[0].startswith("相对权重")
@@ -331,6 +360,7 @@ def test_error_collinear_attributes(survey):
 def test_bundled_csv_regenerates_identically(tmp_path, survey):
     path = ds.write_ipa_survey(tmp_path / "ipa_survey.csv")
     assert path.read_text() == ds.DATA_FILE.read_text()
+    assert ds.write_ipma_survey(tmp_path / "ipma.csv").read_text() == ds.IPMA_FILE.read_text()
     assert len(survey) == ds.DEFAULT_N and survey.filter(like="perf_").shape[1] == 10
 
 

@@ -26,6 +26,17 @@ With the default seed the designed quadrants (mean crosshair, derived importance
 are: A product_quality, freshness; B checkout_speed, price; C parking,
 loyalty_program; D cleanliness, opening_hours; product_range and
 staff_friendliness sit near the crosshair (fragile assignments).
+
+A second bundled file, ``data/ipma_survey.csv``, serves the model-based
+importance–performance map (Ringle & Sarstedt 2016): an ECSI-style survey
+(``n`` = 250, items on a 1–10 scale) with constructs image (imag1–3),
+expectation (expe1–3), perceived quality (qual1–4), perceived value (val1–2) and
+satisfaction (sat1–3).  Standardized latent variables follow the structural model
+:data:`IPMA_PATHS` (disturbance variances set so every latent variance is 1); each
+item = clip(round(μ_c + 1.5·(0.85·η + √(1 − 0.85²)·ε)), 1, 10) with construct
+means :data:`IPMA_MEANS`.  The known standardized total effects on satisfaction
+(:func:`ipma_true_total_effects`) are quality 0.60, expectation 0.43, image 0.415,
+value 0.25.
 """
 from __future__ import annotations
 
@@ -62,6 +73,74 @@ HALO_LOADING = 0.6
 STATED_SD = 0.9
 SCALE = (1, 7)
 OVERALL_SCALE = (1, 10)
+
+
+IPMA_FILE = DATA_FILE.with_name("ipma_survey.csv")
+IPMA_N = 250
+IPMA_SEED = 20240403
+IPMA_CONSTRUCTS = ("image", "expectation", "quality", "value", "satisfaction")
+IPMA_BLOCKS = {
+    "image": ["imag1", "imag2", "imag3"],
+    "expectation": ["expe1", "expe2", "expe3"],
+    "quality": ["qual1", "qual2", "qual3", "qual4"],
+    "value": ["val1", "val2"],
+    "satisfaction": ["sat1", "sat2", "sat3"],
+}
+IPMA_PATHS = {
+    ("image", "expectation"): 0.50,
+    ("expectation", "quality"): 0.55,
+    ("quality", "value"): 0.60,
+    ("image", "satisfaction"): 0.20,
+    ("expectation", "satisfaction"): 0.10,
+    ("quality", "satisfaction"): 0.45,
+    ("value", "satisfaction"): 0.25,
+}
+"""Standardized structural coefficients (source, target) -> coefficient of the IPMA survey."""
+IPMA_MEANS = {"image": 7.2, "expectation": 7.6, "quality": 6.6, "value": 5.8, "satisfaction": 6.8}
+IPMA_LOADING = 0.85
+IPMA_ITEM_SD = 1.5
+IPMA_SCALE = (1, 10)
+
+
+def _ipma_path_matrix() -> np.ndarray:
+    idx = {c: k for k, c in enumerate(IPMA_CONSTRUCTS)}
+    B = np.zeros((len(IPMA_CONSTRUCTS),) * 2)
+    for (src, dst), b in IPMA_PATHS.items():
+        B[idx[dst], idx[src]] = b
+    return B
+
+
+def ipma_true_total_effects(target: str = "satisfaction") -> pd.Series:
+    """Known standardized total effects of every construct on ``target``: rows of (I − B)⁻¹ − I."""
+    B = _ipma_path_matrix()
+    total = np.linalg.inv(np.eye(len(B)) - B) - np.eye(len(B))
+    k = IPMA_CONSTRUCTS.index(target)
+    out = pd.Series(total[k], index=list(IPMA_CONSTRUCTS), name=f"true_total_effect_on_{target}")
+    return out[out != 0]
+
+
+def generate_ipma_survey(n: int = IPMA_N, *, random_state: int | None = IPMA_SEED) -> pd.DataFrame:
+    """Simulate the ECSI-style IPMA survey from :data:`IPMA_PATHS` (integer items on 1–10)."""
+    n = check_scalar(n, "n", low=10, integer=True)
+    rng = np.random.default_rng(random_state)
+    B = _ipma_path_matrix()
+    L = len(IPMA_CONSTRUCTS)
+    latent = np.zeros((n, L))
+    cov = np.zeros((L, L))
+    for k in range(L):  # constructs are listed in causal order
+        b = B[k, :k]
+        explained = b @ cov[:k, :k] @ b
+        latent[:, k] = latent[:, :k] @ b + np.sqrt(1 - explained) * rng.standard_normal(n)
+        cov[k, :k] = cov[:k, :k] @ b
+        cov[:k, k] = cov[k, :k]
+        cov[k, k] = 1.0
+    columns = {}
+    for k, construct in enumerate(IPMA_CONSTRUCTS):
+        for item in IPMA_BLOCKS[construct]:
+            noise = rng.standard_normal(n)
+            value = IPMA_MEANS[construct] + IPMA_ITEM_SD * (IPMA_LOADING * latent[:, k] + np.sqrt(1 - IPMA_LOADING**2) * noise)
+            columns[item] = _ratings(value, *IPMA_SCALE)
+    return pd.DataFrame(columns)
 
 
 def attributes() -> list[str]:
@@ -126,14 +205,23 @@ def write_ipa_survey(path: str | Path = DATA_FILE) -> Path:
     return path
 
 
+def write_ipma_survey(path: str | Path = IPMA_FILE) -> Path:
+    """Write the bundled IPMA survey (default size and seed) to ``path`` as CSV and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    generate_ipma_survey().to_csv(path, index=False)
+    return path
+
+
 def load_ipa_survey(path: str | Path = DATA_FILE) -> pd.DataFrame:
     """Read the bundled survey (or a file with the same layout)."""
     return pd.read_csv(path)
 
 
 def main() -> None:
-    """Regenerate ``data/ipa_survey.csv``."""
+    """Regenerate ``data/ipa_survey.csv`` and ``data/ipma_survey.csv``."""
     print(write_ipa_survey())
+    print(write_ipma_survey())
 
 
 if __name__ == "__main__":
