@@ -96,6 +96,13 @@ IPMA_PATHS = {
     ("value", "satisfaction"): 0.25,
 }
 """Standardized structural coefficients (source, target) -> coefficient of the IPMA survey."""
+IPMA_LABELS = {
+    "image": ("Image", "企业形象"),
+    "expectation": ("Expectation", "顾客期望"),
+    "quality": ("Perceived quality", "感知质量"),
+    "value": ("Perceived value", "感知价值"),
+    "satisfaction": ("Satisfaction", "顾客满意度"),
+}
 IPMA_MEANS = {"image": 7.2, "expectation": 7.6, "quality": 6.6, "value": 5.8, "satisfaction": 6.8}
 IPMA_LOADING = 0.85
 IPMA_ITEM_SD = 1.5
@@ -163,6 +170,14 @@ def attribute_labels(lang: str = "en") -> dict[str, str]:
 
     check_lang(lang)
     return TRUE_PARAMETERS[f"label_{lang}"].to_dict()
+
+
+def ipma_construct_labels(lang: str = "en") -> dict[str, str]:
+    """Display names of the IPMA survey's constructs in ``lang`` ("en" or "zh")."""
+    from ..i18n import check_lang
+
+    check_lang(lang)
+    return {c: pair[lang == "zh"] for c, pair in IPMA_LABELS.items()}
 
 
 def _ratings(latent: np.ndarray, low: int, high: int) -> np.ndarray:

@@ -30,11 +30,11 @@ def _labels(attributes, labels: Mapping[str, str] | None) -> list[str]:
     return [labels.get(a, a) for a in attributes]
 
 
-def _axis_titles(result: IPAResult, lang: str) -> tuple[str, str]:
+def _axis_titles(result: IPAResult, lang: str, labels: Mapping[str, str] | None = None) -> tuple[str, str]:
     if result.method == "pls_total_effect":
         y = t("ipa_total_effect", lang)
         if result.target:
-            y += f" → {result.target}"
+            y += f" → {(labels or {}).get(result.target, result.target)}"
         return t("ipa_performance_index", lang), y
     x = t("ipa_performance", lang)
     if result.performance_scale is not None:
@@ -74,8 +74,8 @@ def plot_ipa(
     """Four-quadrant importance–performance chart of an :class:`~crmlab.ipa.IPAResult`.
 
     Crosshair lines at the result's crosshair, shaded and named quadrants (A 优势区,
-    B 修补区, C 机会区, D 维持区), every attribute labelled (``labels`` maps attribute
-    -> display name), axis labels with scale and importance method, the crosshair
+    B 修补区, C 机会区, D 维持区), every attribute labelled (``labels`` maps attribute,
+    or construct and map target, -> display name), axis labels with scale and importance method, the crosshair
     rule in the subtitle.  ``stability`` adds bootstrap confidence ellipses (at
     ``stability.level``) and each label's share of resamples in the same quadrant;
     a competitor, when rated, is drawn as hollow markers with arrows to our position.
@@ -151,7 +151,7 @@ def plot_ipa(
         names = [f"{n} ({s:.0%})" for n, s in zip(names, stability.table["share_same_quadrant"])]
     texts = [ax.text(px, py, n, fontsize=8.5, zorder=5, ha="center", va="center") for n, px, py in zip(names, perf, imp)]
 
-    x_title, y_title = _axis_titles(result, lang)
+    x_title, y_title = _axis_titles(result, lang, labels)
     ax.set_xlabel(x_title)
     ax.set_ylabel(y_title)
     head = title if title is not None else (t("ipa_map_title", lang) if result.method == "pls_total_effect" else t("ipa_title", lang))
@@ -177,8 +177,12 @@ def plot_ipa_comparison(
     labels: Mapping[str, str] | None = None,
     ncols: int = 2,
     panel_size: tuple[float, float] = (6.2, 5.6),
+    show_competitor: bool = False,
 ):
-    """Side-by-side quadrant charts (one panel per named result, e.g. per importance method or crosshair); returns the Figure."""
+    """Side-by-side quadrant charts (one panel per named result, e.g. per importance method or crosshair); returns the Figure.
+
+    Competitor arrows are off by default so the panels compare the zoning only.
+    """
     check_lang(lang)
     if not results:
         raise CrmlabValueError("results must name at least one IPAResult")
@@ -188,7 +192,7 @@ def plot_ipa_comparison(
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows), squeeze=False)
     for ax, (name, result) in zip(axes.flat, results.items()):
-        plot_ipa(result, ax=ax, lang=lang, labels=labels, title=name)
+        plot_ipa(result, ax=ax, lang=lang, labels=labels, title=name, show_competitor=show_competitor)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.tight_layout()
