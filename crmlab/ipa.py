@@ -73,7 +73,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .i18n import check_lang, t
+from .i18n import TERMS, check_lang, t
 from .validation import (
     CrmlabValueError,
     _preview,
@@ -82,7 +82,6 @@ from .validation import (
     check_in_range,
     check_no_missing,
     check_not_constant,
-    check_numeric,
     check_scalar,
 )
 
@@ -108,7 +107,7 @@ QUADRANTS = pd.DataFrame(
 # --------------------------------------------------------------------------
 # importance from a correlation matrix (batched over leading axes)
 # --------------------------------------------------------------------------
-def _check_positive_definite(rxx: np.ndarray, attributes: Sequence[str] | None = None) -> np.ndarray:
+def _check_positive_definite(rxx: np.ndarray, attributes: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     evals, evecs = np.linalg.eigh(rxx)
     if np.any(evals <= 1e-10 * rxx.shape[-1]):
         names = f" among attributes {_preview(attributes, 20)}" if attributes is not None else ""
@@ -309,9 +308,15 @@ class IPAResult:
         out["action"] = [t(a, lang) for a in out["action"]]
         if "diagonal_zone" in out:
             out["diagonal_zone"] = [t(z, lang) for z in out["diagonal_zone"]]
-        out["importance_method"] = t(f"method_{self.method}", lang)
+        out["importance_method"] = method_label(self.method, lang)
         out["crosshair"] = describe_crosshair(self.crosshair, lang)
         return out
+
+
+def method_label(method: str, lang: str = "en") -> str:
+    """Display name of an importance method (the i18n term when there is one, else the name as given)."""
+    key = f"method_{method}"
+    return t(key, lang) if key in TERMS else str(method)
 
 
 def describe_crosshair(crosshair: dict, lang: str = "en") -> str:

@@ -17,7 +17,7 @@ from matplotlib.patches import Ellipse, Rectangle
 from scipy import stats
 
 from ..i18n import check_lang, t
-from ..ipa import QUADRANTS, IPAResult, QuadrantStability, describe_crosshair
+from ..ipa import QUADRANTS, IPAResult, QuadrantStability, describe_crosshair, method_label
 from ..validation import CrmlabValueError
 from . import FIGSIZE_SQUARE, new_axes, use_style
 
@@ -40,7 +40,7 @@ def _axis_titles(result: IPAResult, lang: str, labels: Mapping[str, str] | None 
     if result.performance_scale is not None:
         lo, hi = result.performance_scale
         x += f" ({t('ipa_scale', lang)} {lo:g}–{hi:g})"
-    y = f"{t('ipa_importance', lang)}: {t('method_' + result.method, lang)}"
+    y = f"{t('ipa_importance', lang)}: {method_label(result.method, lang)}"
     if result.importance_scale is not None:
         lo, hi = result.importance_scale
         y += f" ({t('ipa_scale', lang)} {lo:g}–{hi:g})"
@@ -212,7 +212,7 @@ def plot_stability(stability: QuadrantStability, *, ax=None, lang: str = "en", l
     ax.set_xlim(0, 1.12)
     ax.set_xlabel(t("ipa_share_same", lang))
     ax.set_ylabel(t("ipa_attribute", lang))
-    ax.set_title(f"{t('ipa_stability_title', lang)} — {t('method_' + stability.method, lang)}, "
+    ax.set_title(f"{t('ipa_stability_title', lang)} — {method_label(stability.method, lang)}, "
                  f"{stability.n_boot} {t('ipa_resamples', lang)}")
     handles = [Rectangle((0, 0), 1, 1, color=QUADRANT_COLORS[q], label=t(QUADRANTS.loc[q, "zone"], lang)) for q in "ABCD"]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8)
