@@ -300,6 +300,14 @@ class IPAResult:
         out["n_attributes"] = self.table["quadrant"].value_counts().reindex(out.index, fill_value=0)
         return out
 
+    def rules_table(self, lang: str = "en") -> pd.DataFrame:
+        """:attr:`rules` for display, with zone names and actions in ``lang``."""
+        check_lang(lang)
+        out = self.rules
+        out["zone"] = [t(z, lang) for z in out["zone"]]
+        out["action"] = [t(a, lang) for a in out["action"]]
+        return out
+
     def summary(self, lang: str = "en") -> pd.DataFrame:
         """Display table: values, quadrant with its name and action in ``lang``, method and crosshair named."""
         check_lang(lang)

@@ -166,6 +166,7 @@ def test_quadrants_by_hand_with_tie_rule(toy):
     assert res.table.loc["q", "zone"] == "repair" and res.table.loc["q", "action"] == "action_repair"
     assert res.rules.loc["B", "performance"] == "< 4" and res.rules.loc["B", "importance"] == "≥ 3"
     assert res.rules["n_attributes"].tolist() == [2, 1, 1, 1]
+    assert res.rules_table("zh").loc["A", "zone"] == "A 优势区" and res.rules_table("en").loc["B", "action"] == "fix first"
 
 
 def test_crosshair_rules(toy):
