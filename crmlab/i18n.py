@@ -56,7 +56,7 @@ TERMS.update({
     "action_maintain": ("hold, don't over-invest", "维持，不宜过度投入"),
     "above_diagonal": ("above iso-priority line: improve", "等优先线上方：优先改进"),
     "below_diagonal": ("below iso-priority line: hold", "等优先线下方：维持"),
-    "iso_priority_line": ("iso-priority line", "等优先线"),
+    "iso_priority_line": ("iso-priority line (above it: improve first)", "等优先线（线上方：优先改进）"),
     "ipa_performance": ("Performance", "满意度（表现）"),
     "ipa_importance": ("Importance", "重要度"),
     "ipa_title": ("Importance–performance chart", "四分图（重要度—满意度）"),

@@ -101,20 +101,22 @@ def plot_ipa(
         hx, hy = _ellipse_extent(stability, chi2)
         xs += [perf - hx, perf + hx]
         ys += [imp - hy, imp + hy]
-    xlim, ylim = _limits(xs), _limits(ys)
+    xlim, ylim = _limits(xs), _limits(ys, pad=0.2)  # headroom for the quadrant names
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
 
     # shaded, named quadrants
     corners = {"A": (x0, y0, xlim[1], ylim[1]), "B": (xlim[0], y0, x0, ylim[1]),
                "C": (xlim[0], ylim[0], x0, y0), "D": (x0, ylim[0], xlim[1], y0)}
+    zone_texts = []
     for q, (xa, ya, xb, yb) in corners.items():
         ax.add_patch(Rectangle((xa, ya), xb - xa, yb - ya, facecolor=QUADRANT_COLORS[q], alpha=0.07, lw=0, zorder=0))
         right, top = q in "AD", q in "AB"
-        ax.text(xb if right else xa, yb if top else ya, t(QUADRANTS.loc[q, "zone"], lang),
+        zone_texts.append(ax.text(xb if right else xa, yb if top else ya, t(QUADRANTS.loc[q, "zone"], lang).replace(": ", "\n"),
                 ha="right" if right else "left", va="top" if top else "bottom", color=QUADRANT_COLORS[q],
-                fontsize=9.5, fontweight="bold" if lang == "en" else "normal", alpha=0.85, zorder=1,
-                bbox=dict(boxstyle="square,pad=0.4", fc="none", ec="none"))
+                multialignment="right" if right else "left",
+                fontsize=9.5, alpha=0.9, zorder=1,
+                bbox=dict(boxstyle="square,pad=0.4", fc="none", ec="none")))
     ax.axvline(x0, color="0.35", lw=1.1, ls="--", zorder=1)
     ax.axhline(y0, color="0.35", lw=1.1, ls="--", zorder=1)
     ax.grid(False)
@@ -165,7 +167,7 @@ def plot_ipa(
         for frac in np.linspace(0.0, 0.8, 5):
             avoid_x.append(comp + frac * (perf - comp))
             avoid_y.append(imp)
-    adjust_text(texts, x=np.concatenate(avoid_x), y=np.concatenate(avoid_y), ax=ax, expand=(1.15, 1.4), force_text=(0.3, 0.5),
+    adjust_text(texts, x=np.concatenate(avoid_x), y=np.concatenate(avoid_y), objects=zone_texts, ax=ax, expand=(1.15, 1.4), force_text=(0.3, 0.5),
                 arrowprops=dict(arrowstyle="-", color="0.45", lw=0.6))
     return ax
 
