@@ -410,3 +410,17 @@ def test_comparison_and_stability_charts(survey):
     assert titles == list(results)
     ax = plot_stability(fit(survey, "lmg").bootstrap(n_boot=30, random_state=0), lang="zh")
     assert ax.get_xlabel() == t_("ipa_share_same", "zh") and len(ax.patches) >= 10
+
+
+def test_bootstrap_recomputes_data_driven_crosshair_only(survey):
+    stab = fit(survey, "stated", crosshair=("median", 5.0)).bootstrap(n_boot=25, random_state=2)
+    np.testing.assert_allclose(stab.crosshair_draws[:, 0], np.median(stab.performance_draws, axis=1))
+    assert (stab.crosshair_draws[:, 1] == 5.0).all()
+
+
+def test_map_chart_axes_name_index_and_target():
+    from crmlab.plotting.ipa import plot_ipa
+
+    res = importance_performance_map(pd.Series({"a": 0.2, "b": 0.5}), pd.Series({"a": 70.0, "b": 60.0}), target="sat")
+    ax = plot_ipa(res, lang="zh", labels={"sat": "顾客满意度"})
+    assert "0–100" in ax.get_xlabel() and ax.get_ylabel().endswith("→ 顾客满意度")
