@@ -574,45 +574,47 @@ class PLSPathModel:
         endo = spec.endogenous
         self.r2_ = r2.iloc[endo].rename("r2")
         # inner model: OLS with intercept on standardised scores (plspm get_paths via lm)
-        rows = []
-        C = est.C[0]
+        C, P = est.C[0], est.P[0]
+        src, tgt, se, dfs = [], [], [], []
         for j in endo:
             pred = spec.predecessors[j]
-            k = pred.size
-            inv = np.linalg.inv(C[np.ix_(pred, pred)])
-            df = n - k - 1
+            df = n - pred.size - 1
             sigma2 = n * (1 - r2.iloc[j]) / df
-            se = np.sqrt(sigma2 * np.diag(inv) / n)
-            b = est.P[0][pred, j]
-            t = b / se
-            for i, bi, si, ti in zip(pred, b, se, t):
-                rows.append((cons[i], cons[j], bi, si, ti, 2 * stats.t.sf(abs(ti), df)))
-        self.inner_model_ = pd.DataFrame(rows, columns=["source", "target", "estimate", "std_error", "t_value", "p_value"])
+            se.append(np.sqrt(sigma2 * np.diag(np.linalg.inv(C[np.ix_(pred, pred)])) / n))
+            src += list(pred)
+            tgt += [j] * pred.size
+            dfs += [df] * pred.size
+        b = P[src, tgt]
+        t_val = b / np.concatenate(se)
+        self.inner_model_ = pd.DataFrame({
+            "source": [cons[i] for i in src], "target": [cons[j] for j in tgt], "estimate": b,
+            "std_error": np.concatenate(se), "t_value": t_val, "p_value": 2 * stats.t.sf(np.abs(t_val), dfs)})
         # effects for every pair linked by a directed chain, in model order
-        total, direct = est.total[0], est.P[0]
-        reach = np.linalg.matrix_power(spec.adjacency + np.eye(len(cons)), len(cons)) > 0
-        eff = [(f"{cons[i]} -> {cons[j]}", cons[i], cons[j], direct[i, j], total[i, j] - direct[i, j], total[i, j])
-               for i in range(len(cons)) for j in range(len(cons)) if i != j and reach[i, j]]
-        self.effects_ = pd.DataFrame(eff, columns=["relationship", "source", "target", "direct", "indirect", "total"]
-                                     ).set_index("relationship")
+        L = len(cons)
+        reach = np.linalg.matrix_power(spec.adjacency + np.eye(L), L) > 0
+        np.fill_diagonal(reach, False)
+        i_idx, j_idx = np.nonzero(reach)
+        total = est.total[0][i_idx, j_idx]
+        self.effects_ = pd.DataFrame({
+            "source": [cons[i] for i in i_idx], "target": [cons[j] for j in j_idx],
+            "direct": P[i_idx, j_idx], "indirect": total - P[i_idx, j_idx], "total": total},
+            index=pd.Index([f"{cons[i]} -> {cons[j]}" for i, j in zip(i_idx, j_idx)], name="relationship"))
         # inner summary (plspm layout) and reliability
-        om = self.outer_model_
-        grp = om.groupby("block", sort=False)
-        comm_sum = grp["communality"].sum().reindex(cons)
-        n_items = grp.size().reindex(cons)
+        n_items = spec.odm.sum(axis=0)
+        comm_sum = communality @ spec.odm
         self.inner_summary_ = pd.DataFrame({
-            "type": ["Endogenous" if j in endo else "Exogenous" for j in range(len(cons))],
+            "type": np.where(np.isin(np.arange(L), endo), "Endogenous", "Exogenous"),
             "r_squared": r2.to_numpy(),
-            "block_communality": (comm_sum / n_items).to_numpy(),
-            "mean_redundancy": grp["redundancy"].mean().reindex(cons).to_numpy(),
-            "ave": (comm_sum / (comm_sum + (n_items - comm_sum))).to_numpy(),
+            "block_communality": comm_sum / n_items,
+            "mean_redundancy": (redundancy @ spec.odm) / n_items,
+            "ave": comm_sum / (comm_sum + (n_items - comm_sum)),
         }, index=pd.Index(cons, name="construct"))
         uni = _unidimensionality(self._raw, spec)
-        lam_sum = grp["loading"].sum().reindex(cons)
-        uni["composite_reliability"] = (lam_sum**2 / (lam_sum**2 + (n_items - comm_sum))).to_numpy()
+        lam_sum = loading @ spec.odm
+        uni["composite_reliability"] = lam_sum**2 / (lam_sum**2 + (n_items - comm_sum))
         self.unidimensionality_ = uni
-        multi = om["block"].map(n_items) > 1
-        self.gof_ = float(np.sqrt(om.loc[multi, "communality"].mean() * self.r2_.mean()))
+        multi = n_items[spec.block_of_item] > 1
+        self.gof_ = float(np.sqrt(communality[multi].mean() * self.r2_.mean()))
 
     # -- reporting ----------------------------------------------------------
     def _check_fitted(self) -> None:

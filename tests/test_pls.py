@@ -328,3 +328,34 @@ def test_not_fitted_and_bad_bootstrap_arguments(ecsi):
         model.bootstrap(indices=np.zeros((3, 10), dtype=int))
     with pytest.raises(CrmlabValueError, match="missing must be one of"):
         model.fit(_small(ecsi), missing="impute")
+
+
+# --- charts -------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_path_diagram_and_index_chart(fitted, lang):
+    import matplotlib.pyplot as plt
+
+    from crmlab.i18n import t
+    from crmlab.plotting.pls import plot_index, plot_path_diagram
+
+    boot = fitted.bootstrap(60, random_state=1)
+    ax = plot_path_diagram(fitted, bootstrap=boot, lang=lang)
+    texts = [x.get_text() for x in ax.texts]
+    assert f"{fitted.path_coefficients_.loc['VAL', 'SAT']:.2f}" in texts
+    assert any(f"= {fitted.r2_['SAT']:.2f}" in x for x in texts)
+    assert ax.get_title().startswith(t("pls_path_title", lang))
+    ax2 = plot_index(boot, lang=lang)
+    assert ax2.get_ylabel() == t("pls_index_axis", lang)
+    assert [x.get_text() for x in ax2.get_xticklabels()] == list(fitted.index_0_100().index)
+    plt.close("all")
+
+
+def test_charts_reject_wrong_input(fitted):
+    from crmlab.plotting.pls import plot_index, plot_path_diagram
+
+    with pytest.raises(CrmlabValueError, match="fitted PLSPathModel"):
+        plot_path_diagram(PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]))
+    with pytest.raises(CrmlabValueError, match=r"positions has no \(x, y\) for construct\(s\) \['LOY'\]"):
+        plot_path_diagram(fitted, positions={c: (0, i) for i, c in enumerate(list(ECSI_BLOCKS)[:-1])})
+    with pytest.raises(CrmlabValueError, match="PLSBootstrapResult or a Series"):
+        plot_index([70, 80])
