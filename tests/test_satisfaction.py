@@ -288,3 +288,31 @@ def test_servqual_bad_input():
         servqual_gaps(_tiny_servqual(), dimensions={"d1": []})
     with pytest.raises(CrmlabValueError, match="outside the declared scale"):
         servqual_gaps(_tiny_servqual(), dimensions={"d1": ["a"]}, scale=(1, 5))
+
+
+# ------------------------------------------------------------------ charts
+
+
+def test_charts_render_bilingual_labels():
+    import matplotlib.pyplot as plt
+
+    from crmlab.kano import better_worse_chart_data, kano_analysis
+    from crmlab.plotting import satisfaction as ps
+
+    sq = servqual_gaps(ds.load_servqual(), dimensions=ds.SERVQUAL_DIMENSIONS, importance=ds.SERVQUAL_IMPORTANCE)
+    kr = kano_analysis(ds.load_kano_answers(), attributes=ds.kano_attributes())
+    fr = fuzzy_evaluation(W, R, operator="M(∧,∨)", grades=["very_satisfied", "satisfied", "neutral", "dissatisfied"],
+                          grade_values=[4, 3, 2, 1])
+    paths = ds.acsi_true_paths()
+    for lang, word in (("en", "SERVQUAL gaps"), ("zh", "认知")):
+        ax = ps.plot_servqual_gaps(sq, lang=lang)
+        assert word in ax.get_title()
+        ax = ps.plot_kano_shares(kr, lang=lang)
+        assert len(ax.get_legend().get_texts()) == 6
+        ax = ps.plot_better_worse(better_worse_chart_data(kr), lang=lang)
+        assert len(ax.collections) >= 3
+        ax = ps.plot_fuzzy_result(fr, lang=lang)
+        assert [tx.get_text() for tx in ax.get_xticklabels()][0] == ("很满意" if lang == "zh" else "Very satisfied")
+        ax = ps.plot_path_diagram(paths, r2={"SAT": 0.5}, lang=lang)
+        assert any(tx.get_text() == ("顾客满意度" if lang == "zh" else "Customer satisfaction") for tx in ax.texts)
+        plt.close("all")

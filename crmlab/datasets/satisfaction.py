@@ -106,6 +106,19 @@ def acsi_true_paths() -> pd.DataFrame:
     return pd.DataFrame([(a, b, c) for (a, b), c in ACSI_TRUE_PATHS.items()], columns=["from", "to", "coefficient"])
 
 
+def acsi_true_r2() -> pd.Series:
+    """True R² of each endogenous construct implied by :data:`ACSI_TRUE_PATHS` (latent variances are 1)."""
+    order = list(ACSI_BLOCKS)
+    cov = _latent_covariance(order)
+    out = {}
+    for j, target in enumerate(order):
+        preds = [(order.index(a), c) for (a, b), c in ACSI_TRUE_PATHS.items() if b == target]
+        if preds:
+            idx, beta = np.array([p for p, _ in preds]), np.array([c for _, c in preds])
+            out[target] = float(beta @ cov[np.ix_(idx, idx)] @ beta)
+    return pd.Series(out, name="r2")
+
+
 def _latent_covariance(order: list[str]) -> np.ndarray:
     """Implied covariance of the standardized latent variables, built construct by construct."""
     k = len(order)
