@@ -101,6 +101,27 @@ def classify_answers(data: pd.DataFrame, *, attributes: Mapping[str, Sequence[st
     return pd.DataFrame(out, index=data.index)
 
 
+def attribute_pairs(columns: Sequence[str], *, functional_suffix: str = "_f",
+                    dysfunctional_suffix: str = "_d") -> dict[str, tuple[str, str]]:
+    """Attribute → (functional, dysfunctional) column mapping from a naming convention.
+
+    Every column ``<name><functional_suffix>`` with a partner ``<name><dysfunctional_suffix>``
+    becomes attribute ``name`` (column order kept); a functional column without its partner raises.
+    """
+    cols = list(columns)
+    out = {}
+    for c in cols:
+        if c.endswith(functional_suffix):
+            name = c[: -len(functional_suffix)]
+            partner = name + dysfunctional_suffix
+            if partner not in cols:
+                raise CrmlabValueError(f"functional column {c!r} has no dysfunctional partner {partner!r}")
+            out[name] = (c, partner)
+    if not out:
+        raise CrmlabValueError(f"no column ends with {functional_suffix!r}; pass attributes explicitly")
+    return out
+
+
 def _check_priority(priority: Sequence[str]) -> tuple[str, ...]:
     priority = tuple(priority)
     if sorted(priority) != sorted(CATEGORIES):

@@ -91,6 +91,27 @@ def _as_weight_series(weights, index: Sequence[str], name: str = "weights") -> p
     return w
 
 
+def equal_weights(names: Sequence[str]) -> pd.Series:
+    """Weights 1/k for each of the k ``names`` (the neutral default when no importance is known)."""
+    names = list(names)
+    if not names:
+        raise CrmlabValueError("equal_weights needs at least one name")
+    if len(set(names)) != len(names):
+        raise CrmlabValueError(f"names must be unique, got {names}")
+    return pd.Series(1.0 / len(names), index=names, name="weight")
+
+
+def equal_width_bins(scale: Sequence[float], n_grades: int) -> np.ndarray:
+    """``n_grades + 1`` equal-width edges over the item ``scale`` for :func:`membership_from_answers`.
+
+    E.g. a 1–10 scale in 5 grades → 1–2, 3–4, 5–6, 7–8, 9–10 (intervals right-closed, the lowest
+    one also includes the scale minimum).
+    """
+    low, high = check_scale(scale)
+    n = check_scalar(n_grades, "n_grades", low=2, integer=True)
+    return np.linspace(low, high, n + 1)
+
+
 def rescale_to_100(value, *, scale: Sequence[float]):
     """Map a score on the item scale ``(low, high)`` linearly to 0–100 (ACSI convention, Fornell et al. 1996)."""
     low, high = check_scale(scale)
@@ -143,14 +164,19 @@ SERVICE_QUALITY_GAPS = pd.DataFrame(
 ).set_index("gap")
 
 
-def service_quality_gaps() -> pd.DataFrame:
+def service_quality_gaps(lang: str = "en") -> pd.DataFrame:
     """The five gaps of the service-quality gap model (Parasuraman et al. 1985; seed 003 §2.3.1(5)).
 
     Numbering and English definitions follow Parasuraman et al.; ``definition_seed_zh`` quotes
     the seed's wording.  ``measured_by`` says which data measure each gap: only gap 5 is
     measured by SERVQUAL's perception − expectation scores (see the module docstring).
+    ``name`` is the gap's name in ``lang``.
     """
-    return SERVICE_QUALITY_GAPS.copy()
+    from .i18n import t
+
+    out = SERVICE_QUALITY_GAPS.copy()
+    out.insert(0, "name", [t(k, lang) for k in out["key"]])
+    return out
 
 
 @dataclass(frozen=True)
@@ -522,8 +548,8 @@ def membership_from_answers(data: pd.DataFrame, *, items: Sequence[str], grades:
     """Membership matrix from survey answer frequencies: r_ij = share of respondents giving item i grade j.
 
     Answers are either categorical grade labels (``grades`` lists them in order) or numeric ratings
-    mapped to grades by ``bins`` (right-closed edges, ``len(bins) = len(grades) + 1``; e.g. a 1–10
-    item with bins (0, 2, 4, 6, 8, 10) gives five grades).  An answer outside every grade raises.
+    mapped to grades by ``bins`` (right-closed edges, the first interval also closed on the left,
+    ``len(bins) = len(grades) + 1``; see :func:`equal_width_bins`).  An answer outside every grade raises.
     """
     items = list(items)
     grades = list(grades)
@@ -539,12 +565,12 @@ def membership_from_answers(data: pd.DataFrame, *, items: Sequence[str], grades:
         edges = np.asarray(bins, dtype=float)
         if edges.size != len(grades) + 1 or np.any(np.diff(edges) <= 0):
             raise CrmlabValueError(f"bins must be {len(grades) + 1} increasing edges for {len(grades)} grades, got {list(bins)}")
-        coded = pd.DataFrame({i: pd.cut(data[i], edges, labels=False, right=True) for i in items})
+        coded = pd.DataFrame({i: pd.cut(data[i], edges, labels=False, right=True, include_lowest=True) for i in items})
         for i in items:
             out = data.loc[coded[i].isna(), i]
             if len(out):
                 raise CrmlabValueError(f"data column {i!r} has values {_preview(out.unique())} outside the bins "
-                                       f"({edges[0]:g}, {edges[-1]:g}]")
+                                       f"[{edges[0]:g}, {edges[-1]:g}]")
         codes = coded.astype(int)
     else:
         pos = {g: k for k, g in enumerate(grades)}
@@ -575,15 +601,17 @@ class LoyaltyResult:
 
 
 def loyalty_metrics(purchases: pd.DataFrame, *, our_brand: str, customer: str = "customer", brand: str = "brand",
-                    amount: str = "amount", group: str | None = None) -> LoyaltyResult:
+                    amount: str = "amount", customer_columns: Sequence[str] = ()) -> LoyaltyResult:
     """Behavioural loyalty from purchase records (seed 003 §2.3.2(7)).
 
     share of wallet (钱包份额) = spend on our brand ÷ spend on the whole category × 100 %;
     repeat-purchase rate (重复购买率) = purchases of our brand ÷ purchases of all brands × 100 %.
-    One row per purchase.  Per customer (and, with ``group``, the customer's group, e.g. market)
-    and pooled (``overall``: totals over all customers).  Units: percent.
+    One row per purchase.  Per customer and pooled (``overall``: totals over all customers).
+    ``customer_columns`` (e.g. market, satisfaction) are carried into the customer table and must
+    be constant within a customer.  Units: percent.
     """
-    cols = [customer, brand, amount] + ([group] if group else [])
+    extra = list(customer_columns)
+    cols = [customer, brand, amount] + extra
     check_columns(purchases, cols, name="purchases")
     check_no_missing(purchases, cols, name="purchases")
     check_numeric(purchases, [amount], name="purchases")
@@ -593,19 +621,20 @@ def loyalty_metrics(purchases: pd.DataFrame, *, our_brand: str, customer: str = 
                                f"at rows {_preview(neg.index)}; amounts must be >= 0")
     if our_brand not in set(purchases[brand]):
         raise CrmlabValueError(f"our_brand {our_brand!r} does not occur in purchases column {brand!r}")
+    for col in extra:
+        n_values = purchases.groupby(customer)[col].nunique()
+        if (n_values > 1).any():
+            raise CrmlabValueError(f"purchases column {col!r} must be constant per customer; customers "
+                                   f"{_preview(n_values.index[n_values > 1])} have several values")
     ours = purchases[brand] == our_brand
     frame = pd.DataFrame({customer: purchases[customer], "our_spend": purchases[amount].where(ours, 0.0),
                           "category_spend": purchases[amount], "our_purchases": ours.astype(int),
                           "category_purchases": 1})
-    keys = [customer] + ([group] if group else [])
-    if group:
-        frame[group] = purchases[group]
-        n_groups = frame.groupby(customer)[group].nunique()
-        if (n_groups > 1).any():
-            raise CrmlabValueError(f"customers {_preview(n_groups.index[n_groups > 1])} appear in more than one {group!r}")
-    per = frame.groupby(keys, sort=True).sum()
+    per = frame.groupby(customer, sort=True).sum()
     per["share_of_wallet"] = 100 * per["our_spend"] / per["category_spend"].replace(0, np.nan)
     per["repeat_purchase_rate"] = 100 * per["our_purchases"] / per["category_purchases"]
+    if extra:
+        per = purchases.groupby(customer, sort=True)[extra].first().join(per)
     tot = per[["our_spend", "category_spend", "our_purchases", "category_purchases"]].sum()
     overall = pd.Series({"share_of_wallet": 100 * tot["our_spend"] / tot["category_spend"],
                          "repeat_purchase_rate": 100 * tot["our_purchases"] / tot["category_purchases"],

@@ -128,3 +128,11 @@ def test_bad_arguments_raise():
         kano_analysis(data, attributes={"x": ("f", "d")}, tie_rule="random")
     with pytest.raises(CrmlabValueError, match="priority"):
         kano_analysis(data, attributes={"x": ("f", "d")}, priority=("M", "O"))
+
+
+def test_attribute_pairs_from_column_names():
+    from crmlab.kano import attribute_pairs
+
+    assert attribute_pairs(["id", "a_f", "a_d", "b_f", "b_d"]) == {"a": ("a_f", "a_d"), "b": ("b_f", "b_d")}
+    with pytest.raises(CrmlabValueError, match="'b_f' has no dysfunctional partner 'b_d'"):
+        attribute_pairs(["a_f", "a_d", "b_f"])

@@ -73,6 +73,7 @@ def test_gap_model_frame_has_five_gaps_with_gap5_measured_by_servqual():
     assert list(frame.index) == [1, 2, 3, 4, 5]
     assert set(frame["name_zh"]) == {"促销差距", "理解差距", "程序差距", "行为差距", "感受差距"}
     assert "P − E" in frame.loc[5, "measured_by"]
+    assert service_quality_gaps("zh").loc[4, "name"] == "促销差距"
 
 
 # ------------------------------------------------------------------ §1.3 CSI, PCA, regression
@@ -219,8 +220,8 @@ def test_loyalty_metrics_hand_computed():
 
 def test_loyalty_curve_recovers_market_shapes():
     purchases = ds.load_loyalty_purchases()
-    res = loyalty_metrics(purchases, our_brand="ours", group="market")
-    cust = res.customers.merge(purchases.groupby("customer")["satisfaction"].first().reset_index(), on="customer")
+    res = loyalty_metrics(purchases, our_brand="ours", customer_columns=["market", "satisfaction"])
+    cust = res.customers
     for market in ds.MARKETS:
         part = cust[cust["market"] == market]
         expected = 100 * ds.true_loyalty_probability(part["satisfaction"], market).mean()
@@ -239,6 +240,9 @@ def test_loyalty_bad_input():
         loyalty_metrics(p, our_brand="b")
     with pytest.raises(CrmlabValueError, match="our_brand 'x'"):
         loyalty_metrics(p.assign(amount=1.0), our_brand="x")
+    two = pd.DataFrame({"customer": [1, 1], "brand": ["b", "b"], "amount": [1.0, 2.0], "market": ["x", "y"]})
+    with pytest.raises(CrmlabValueError, match="'market' must be constant per customer"):
+        loyalty_metrics(two, our_brand="b", customer_columns=["market"])
 
 
 # ------------------------------------------------------------------ §1.5
@@ -316,3 +320,16 @@ def test_charts_render_bilingual_labels():
         ax = ps.plot_path_diagram(paths, r2={"SAT": 0.5}, lang=lang)
         assert any(tx.get_text() == ("顾客满意度" if lang == "zh" else "Customer satisfaction") for tx in ax.texts)
         plt.close("all")
+
+
+def test_equal_weights_and_bins():
+    from crmlab.satisfaction import equal_weights, equal_width_bins
+
+    np.testing.assert_allclose(equal_weights(["a", "b", "c", "d"]), 0.25)
+    edges = equal_width_bins((1, 10), 5)
+    ratings = pd.DataFrame({"r": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]})
+    m = membership_from_answers(ratings, items=["r"], grades=range(5), bins=edges)
+    np.testing.assert_allclose(m.loc["r"], [0.2] * 5)  # 1-2, 3-4, 5-6, 7-8, 9-10
+    zero_based = membership_from_answers(pd.DataFrame({"r": [0, 10]}), items=["r"], grades=range(5),
+                                         bins=equal_width_bins((0, 10), 5))
+    np.testing.assert_allclose(zero_based.loc["r"], [0.5, 0, 0, 0, 0.5])

@@ -102,8 +102,15 @@ MARKETS = ("competitive", "non_competitive")
 
 
 def acsi_true_paths() -> pd.DataFrame:
-    """The documented true standardized path coefficients as a table (from, to, coefficient)."""
-    return pd.DataFrame([(a, b, c) for (a, b), c in ACSI_TRUE_PATHS.items()], columns=["from", "to", "coefficient"])
+    """The documented true standardized path coefficients as a table (source, target, coefficient)."""
+    return pd.DataFrame([(a, b, c) for (a, b), c in ACSI_TRUE_PATHS.items()], columns=["source", "target", "coefficient"])
+
+
+def acsi_recovery(estimates: pd.DataFrame) -> pd.DataFrame:
+    """Estimated vs true paths: ``estimates`` has columns source, target, estimate (e.g. ``PLSPathModel.inner_model_``)."""
+    out = acsi_true_paths().merge(estimates[["source", "target", "estimate"]], on=["source", "target"], how="left")
+    out["difference"] = out["estimate"] - out["coefficient"]
+    return out.rename(columns={"coefficient": "true"})
 
 
 def acsi_true_r2() -> pd.Series:
@@ -178,7 +185,9 @@ def simulate_kano_answers(n: int = 200, *, random_state: int = 7) -> pd.DataFram
 
 def kano_attributes() -> dict[str, tuple[str, str]]:
     """Attribute → (functional column, dysfunctional column) mapping of ``kano_answers.csv``."""
-    return {a: (f"{a}_f", f"{a}_d") for a in KANO_TRUE_PROBABILITIES}
+    from ..kano import attribute_pairs
+
+    return attribute_pairs([c for a in KANO_TRUE_PROBABILITIES for c in (f"{a}_f", f"{a}_d")])
 
 
 def simulate_servqual(n: int = 200, *, random_state: int = 11) -> pd.DataFrame:

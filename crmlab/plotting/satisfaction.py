@@ -55,23 +55,29 @@ def _layered_positions(nodes: list[str], edges: list[tuple[str, str]]) -> dict[s
     return pos
 
 
+def _path_table(paths: pd.DataFrame) -> pd.DataFrame:
+    value = "estimate" if "estimate" in paths.columns else "coefficient"
+    return paths[["source", "target", value]]
+
+
 def plot_path_diagram(paths: pd.DataFrame, *, r2: Mapping[str, float] | pd.Series | None = None,
                       true_paths: pd.DataFrame | None = None, positions: Mapping[str, tuple[float, float]] | None = None,
                       ax=None, lang: str = "en"):
     """Structural model with path coefficients on the arrows and R² under endogenous constructs.
 
-    ``paths``: table with columns ``from``, ``to``, ``coefficient`` (e.g. built from a fitted
-    ``PLSPathModel.path_coefficients_``); ``true_paths`` (same layout) adds "(true …)" to each label;
+    ``paths``: table with columns ``source``, ``target`` and ``estimate`` or ``coefficient`` (e.g. a
+    fitted ``PLSPathModel.inner_model_``); ``true_paths`` (same layout) adds "(true …)" to each label;
     ``positions``: optional construct → (x, y); by default constructs are layered left to right.
     """
     check_lang(lang)
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
-    edges = list(zip(paths["from"], paths["to"]))
+    paths = _path_table(paths)
+    edges = list(zip(paths["source"], paths["target"]))
     nodes = list(dict.fromkeys([n for e in edges for n in e]))
     pos = dict(positions) if positions is not None else default_positions(nodes, edges)
-    truth = {} if true_paths is None else {(a, b): c for a, b, c in true_paths[["from", "to", "coefficient"]].itertuples(index=False)}
+    truth = {} if true_paths is None else {(a, b): c for a, b, c in _path_table(true_paths).itertuples(index=False)}
     w, h = 0.98, 0.36
-    for a, b, coef in paths[["from", "to", "coefficient"]].itertuples(index=False):
+    for a, b, coef in paths.itertuples(index=False):
         (x0, y0), (x1, y1) = pos[a], pos[b]
         vec = np.array([x1 - x0, y1 - y0])
         unit = vec / np.linalg.norm(vec)
