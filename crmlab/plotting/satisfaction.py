@@ -29,8 +29,8 @@ def _label(key: str, lang: str) -> str:
 # Classic drawings of the index models (Fornell et al. 1996 Fig. 1; ECSI: Tenenhaus et al. 2005 Fig. 1).
 ACSI_LAYOUT = {"EXPE": (0.0, 1.0), "QUAL": (0.0, -1.0), "VAL": (1.25, 0.0), "SAT": (2.6, 0.0),
                "COMP": (3.9, 1.0), "LOY": (3.9, -1.0)}
-ECSI_LAYOUT = {"IMAG": (0.0, 1.6), "EXPE": (0.0, 0.3), "QUAL": (0.0, -1.2), "VAL": (1.25, -0.45),
-               "SAT": (2.6, 0.3), "COMP": (3.9, 1.2), "LOY": (3.9, -0.6)}
+ECSI_LAYOUT = {"IMAG": (0.0, 1.5), "EXPE": (0.0, 0.0), "QUAL": (0.0, -1.5), "VAL": (1.55, -1.5),
+               "SAT": (2.6, 0.0), "LOY": (3.9, 1.5), "COMP": (3.9, -1.5)}
 
 
 def default_positions(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[float, float]]:
@@ -99,7 +99,7 @@ def plot_path_diagram(paths: pd.DataFrame, *, r2: Mapping[str, float] | pd.Serie
         if n in r2:
             ax.text(x, y - 0.09, f"R² = {r2[n]:.2f}", ha="center", va="center", fontsize=8, color="#555555")
     xs, ys = zip(*pos.values())
-    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+    ax.set_xlim(min(xs) - w / 2 - 0.1, max(xs) + w / 2 + 0.1)
     ax.set_ylim(min(ys) - 0.3, max(ys) + 0.3)
     ax.set_axis_off()
     title = t("path_diagram_title", lang)
@@ -311,7 +311,7 @@ def plot_csi(result, *, ax=None, lang: str = "en"):
     y = np.arange(len(items))[::-1]
     ax.barh(y, items["contribution"], color="#1f5a96", alpha=0.85)
     for yi, c, wt, m in zip(y, items["contribution"], items["weight"], items["mean"]):
-        ax.text(c, yi, f"  {wt:.2f} × {m:.2f}", va="center", fontsize=8)
+        ax.text(c, yi, f"  {wt:.2f} · {m:.2f}", va="center", fontsize=8)
     ax.set_yticks(y, list(items.index))
     ax.set_xlim(0, items["contribution"].max() * 1.45)
     ax.set_xlabel(t("contribution", lang))
