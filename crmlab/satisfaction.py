@@ -325,9 +325,10 @@ class PCAIndex:
             raise CrmlabValueError(f"data column {items[int(np.flatnonzero(sd == 0)[0])]!r} is constant; "
                                    "a zero-variance item cannot enter a principal-component index")
         z = (x - x.mean(axis=0)) / (sd if self.standardize else 1.0)
-        # SVD of the centred (standardised) data: V holds the eigenvectors, s²/(n−1) the eigenvalues.
-        _, s, vt = np.linalg.svd(z, full_matrices=False)
-        eig = s**2 / (len(x) - 1)
+        # eigen-decomposition of the (p × p) correlation / covariance matrix, largest eigenvalue first
+        eig, vecs = np.linalg.eigh(z.T @ z / (len(x) - 1))
+        order = np.argsort(eig)[::-1]
+        eig, vt = np.clip(eig[order], 0, None), vecs[:, order].T
         vt = vt * np.where(vt.sum(axis=1, keepdims=True) < 0, -1.0, 1.0)
         k = self.n_components
         share = eig[:k] / eig[:k].sum()

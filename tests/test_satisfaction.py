@@ -333,3 +333,9 @@ def test_equal_weights_and_bins():
     zero_based = membership_from_answers(pd.DataFrame({"r": [0, 10]}), items=["r"], grades=range(5),
                                          bins=equal_width_bins((0, 10), 5))
     np.testing.assert_allclose(zero_based.loc["r"], [0.5, 0, 0, 0, 0.5])
+
+
+def test_pca_constant_item_raises():
+    data = pd.DataFrame({"a": [1, 2, 3, 4], "b": [5, 5, 5, 5]})
+    with pytest.raises(CrmlabValueError, match="'b' is constant"):
+        PCAIndex().fit(data, scale=(1, 7))
