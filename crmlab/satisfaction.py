@@ -42,6 +42,7 @@ from .validation import (
     check_columns,
     check_in_range,
     check_no_missing,
+    check_not_constant,
     check_numeric,
     check_scalar,
     check_weights,
@@ -304,7 +305,8 @@ class PCAIndex:
     correlation matrix (``standardize=True``, default) or covariance matrix of the items; keep
     the first ``n_components`` components; each component's eigenvector is oriented so its
     entries sum to a positive number.  Item weight wᵢ ∝ Σ_k (λ_k / Σ_sel λ) · v_ik, normalised
-    to sum to 1.  The index is Σ wᵢ · (item mean) on the item scale and rescaled to 0–100.
+    to sum to 1.  As in composite-index practice the weights (derived on standardized items) are
+    applied to the raw item means: index = Σ wᵢ · x̄ᵢ on the item scale, also rescaled to 0–100.
     A negative weight makes the index undefined and raises (choose fewer components).
     """
 
@@ -319,11 +321,9 @@ class PCAIndex:
         check_ratings(data, items, scale=scale)
         if self.n_components > len(items):
             raise CrmlabValueError(f"n_components={self.n_components} exceeds the number of items ({len(items)})")
+        check_not_constant(data, items)
         x = data[items].to_numpy(float)
         sd = x.std(axis=0, ddof=1)
-        if np.any(sd == 0):
-            raise CrmlabValueError(f"data column {items[int(np.flatnonzero(sd == 0)[0])]!r} is constant; "
-                                   "a zero-variance item cannot enter a principal-component index")
         z = (x - x.mean(axis=0)) / (sd if self.standardize else 1.0)
         # eigen-decomposition of the (p × p) correlation / covariance matrix, largest eigenvalue first
         eig, vecs = np.linalg.eigh(z.T @ z / (len(x) - 1))
@@ -359,7 +359,7 @@ class PCAIndex:
                             index=pd.Index(self.components_.index, name="component"))
 
     def summary(self) -> pd.DataFrame:
-        """Per item: loadings-direction entries of the kept components, weight and item mean."""
+        """Per item: its eigenvector entries in the kept components and its index weight."""
         out = self.components_.iloc[: self.n_components].T.copy()
         out["weight"] = self.weights_
         out.index.name = "item"
@@ -508,10 +508,9 @@ def fuzzy_evaluation(weights, membership, *, operator: str = "M(·,+)", grades: 
     gv = None
     score = None
     if grade_values is not None:
-        gv = pd.Series(np.asarray(grade_values, dtype=float), index=names, name="grade_value") \
-            if len(grade_values) == len(names) else None
-        if gv is None:
+        if len(grade_values) != len(names):
             raise CrmlabValueError(f"grade_values has {len(grade_values)} entries but there are {len(names)} grades")
+        gv = pd.Series(np.asarray(grade_values, dtype=float), index=names, name="grade_value")
         score = float(bn @ gv)
     op = _OPERATOR_ALIASES.get(operator, operator)
     return FuzzyResult(b=b_s, b_normalized=bn.rename("b_normalized"), score=score, grade=str(bn.idxmax()),
