@@ -114,6 +114,18 @@ TERMS.update({
     "true_value": ("True value", "真实值"),
 })
 
+# --- PLS path models (SPEC §1.3) ---
+TERMS.update({
+    "pls_path_title": ("PLS path model: path coefficients and R²", "PLS 路径模型：路径系数与 R²"),
+    "pls_r2": ("R²", "R²"),
+    "pls_ci_covers_zero": ("dashed: {level:.0%} bootstrap CI covers 0", "虚线：{level:.0%} 自助法置信区间包含 0"),
+    "pls_index_title": ("Index per construct (0–100) from unstandardised outer weights",
+                        "各潜变量指数（0–100，基于非标准化外部权重）"),
+    "pls_index_axis": ("Index (0–100)", "指数（0–100）"),
+    "pls_construct": ("Construct", "潜变量"),
+    "pls_ci": ("{level:.0%} bootstrap percentile CI", "{level:.0%} 自助法百分位置信区间"),
+})
+
 # --- importance/performance (SPEC §2) ------------------------------------
 TERMS.update({
 })

@@ -74,6 +74,7 @@ side by side.  ``plspm`` on PyPI crashes on pandas 3 and is not used.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -85,6 +86,7 @@ from .validation import (
     CrmlabValueError,
     _preview,
     check_choice,
+    check_columns,
     check_in_range,
     check_no_missing,
     check_not_constant,
@@ -153,6 +155,8 @@ def _find_cycle(nodes: list[str], edges: list[tuple[str, str]]) -> list[str]:
         walk.append(node)
         node = parent[node]
     cycle = walk[walk.index(node):][::-1]
+    first = min(range(len(cycle)), key=lambda k: nodes.index(cycle[k]))
+    cycle = cycle[first:] + cycle[:first]
     return cycle + [cycle[0]]
 
 
@@ -478,34 +482,45 @@ class PLSPathModel:
 
     # -- fitting ------------------------------------------------------------
     def _prepare(self, data: pd.DataFrame, missing: str, scale) -> pd.DataFrame:
+        """Validate the item columns and apply the missing-value strategy (nothing altered unless asked).
+
+        Checks run vectorised on the whole item matrix; only when one fails is the
+        per-column helper of :mod:`crmlab.validation` called, to word the error.
+        """
         items = self._spec.items
         check_choice(missing, "missing", MISSING)
-        check_numeric(data, items)
+        check_columns(data, items)
+        frame = data[items]
+        if not all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes):
+            check_numeric(data, items)
+        values = frame.to_numpy(dtype=float)
         if scale is not None:
-            if not (isinstance(scale, Sequence) and len(scale) == 2):
+            if isinstance(scale, (str, bytes)) or not (isinstance(scale, Sequence) and len(scale) == 2):
                 raise CrmlabValueError(f"scale must be a (min, max) pair of item-scale endpoints, got {scale!r}")
             low, high = (check_scalar(v, f"scale[{k}]") for k, v in enumerate(scale))
             if not low < high:
                 raise CrmlabValueError(f"scale must satisfy min < max, got {scale!r}")
-            check_in_range(data, items, low=low, high=high, what="declared item scale")
-        frame = data[items].astype(float)
-        na = frame.isna()
+            if ((values < low) | (values > high)).any():
+                check_in_range(data, items, low=low, high=high, what="declared item scale")
+        na = np.isnan(values)
         if missing == "error":
-            check_no_missing(frame, items)
+            if na.any():
+                check_no_missing(frame, items)
             report = {"strategy": "error", "rows_dropped": [], "cells_replaced": 0}
         elif missing == "drop":
-            dropped = frame.index[na.any(axis=1)]
-            frame = frame.loc[~na.any(axis=1)]
-            report = {"strategy": "drop", "rows_dropped": list(dropped), "cells_replaced": 0}
+            bad = na.any(axis=1)
+            report = {"strategy": "drop", "rows_dropped": list(frame.index[bad]), "cells_replaced": 0}
+            frame, values = frame.loc[~bad], values[~bad]
         else:
-            report = {"strategy": "mean", "rows_dropped": [], "cells_replaced": int(na.to_numpy().sum()),
-                      "cells_replaced_by_column": {c: int(v) for c, v in na.sum().items() if v}}
-            frame = frame.fillna(frame.mean())
-        if len(frame) < 3:
-            raise CrmlabValueError(f"data must keep at least 3 complete rows for a PLS fit, got {len(frame)}")
-        check_not_constant(frame, items)
+            report = {"strategy": "mean", "rows_dropped": [], "cells_replaced": int(na.sum()),
+                      "cells_replaced_by_column": {c: int(v) for c, v in zip(items, na.sum(axis=0)) if v}}
+            values = np.where(na, np.nanmean(values, axis=0), values)
+        if values.shape[0] < 3:
+            raise CrmlabValueError(f"data must keep at least 3 complete rows for a PLS fit, got {values.shape[0]}")
+        if (np.nanmax(values, axis=0) == np.nanmin(values, axis=0)).any():
+            check_not_constant(frame, items)
         self.missing_report_ = report
-        return frame
+        return pd.DataFrame(values, index=frame.index, columns=items)
 
     def fit(self, data: pd.DataFrame, *, missing: str = "error", scale: tuple[float, float] | None = None) -> PLSPathModel:
         """Estimate the model on the item columns of ``data``.
@@ -559,45 +574,47 @@ class PLSPathModel:
         endo = spec.endogenous
         self.r2_ = r2.iloc[endo].rename("r2")
         # inner model: OLS with intercept on standardised scores (plspm get_paths via lm)
-        rows = []
-        C = est.C[0]
+        C, P = est.C[0], est.P[0]
+        src, tgt, se, dfs = [], [], [], []
         for j in endo:
             pred = spec.predecessors[j]
-            k = pred.size
-            inv = np.linalg.inv(C[np.ix_(pred, pred)])
-            df = n - k - 1
+            df = n - pred.size - 1
             sigma2 = n * (1 - r2.iloc[j]) / df
-            se = np.sqrt(sigma2 * np.diag(inv) / n)
-            b = est.P[0][pred, j]
-            t = b / se
-            for i, bi, si, ti in zip(pred, b, se, t):
-                rows.append((cons[i], cons[j], bi, si, ti, 2 * stats.t.sf(abs(ti), df)))
-        self.inner_model_ = pd.DataFrame(rows, columns=["source", "target", "estimate", "std_error", "t_value", "p_value"])
+            se.append(np.sqrt(sigma2 * np.diag(np.linalg.inv(C[np.ix_(pred, pred)])) / n))
+            src += list(pred)
+            tgt += [j] * pred.size
+            dfs += [df] * pred.size
+        b = P[src, tgt]
+        t_val = b / np.concatenate(se)
+        self.inner_model_ = pd.DataFrame({
+            "source": [cons[i] for i in src], "target": [cons[j] for j in tgt], "estimate": b,
+            "std_error": np.concatenate(se), "t_value": t_val, "p_value": 2 * stats.t.sf(np.abs(t_val), dfs)})
         # effects for every pair linked by a directed chain, in model order
-        total, direct = est.total[0], est.P[0]
-        reach = np.linalg.matrix_power(spec.adjacency + np.eye(len(cons)), len(cons)) > 0
-        eff = [(f"{cons[i]} -> {cons[j]}", cons[i], cons[j], direct[i, j], total[i, j] - direct[i, j], total[i, j])
-               for i in range(len(cons)) for j in range(len(cons)) if i != j and reach[i, j]]
-        self.effects_ = pd.DataFrame(eff, columns=["relationship", "source", "target", "direct", "indirect", "total"]
-                                     ).set_index("relationship")
+        L = len(cons)
+        reach = np.linalg.matrix_power(spec.adjacency + np.eye(L), L) > 0
+        np.fill_diagonal(reach, False)
+        i_idx, j_idx = np.nonzero(reach)
+        total = est.total[0][i_idx, j_idx]
+        self.effects_ = pd.DataFrame({
+            "source": [cons[i] for i in i_idx], "target": [cons[j] for j in j_idx],
+            "direct": P[i_idx, j_idx], "indirect": total - P[i_idx, j_idx], "total": total},
+            index=pd.Index([f"{cons[i]} -> {cons[j]}" for i, j in zip(i_idx, j_idx)], name="relationship"))
         # inner summary (plspm layout) and reliability
-        om = self.outer_model_
-        grp = om.groupby("block", sort=False)
-        comm_sum = grp["communality"].sum().reindex(cons)
-        n_items = grp.size().reindex(cons)
+        n_items = spec.odm.sum(axis=0)
+        comm_sum = communality @ spec.odm
         self.inner_summary_ = pd.DataFrame({
-            "type": ["Endogenous" if j in endo else "Exogenous" for j in range(len(cons))],
+            "type": np.where(np.isin(np.arange(L), endo), "Endogenous", "Exogenous"),
             "r_squared": r2.to_numpy(),
-            "block_communality": (comm_sum / n_items).to_numpy(),
-            "mean_redundancy": grp["redundancy"].mean().reindex(cons).to_numpy(),
-            "ave": (comm_sum / (comm_sum + (n_items - comm_sum))).to_numpy(),
+            "block_communality": comm_sum / n_items,
+            "mean_redundancy": (redundancy @ spec.odm) / n_items,
+            "ave": comm_sum / (comm_sum + (n_items - comm_sum)),
         }, index=pd.Index(cons, name="construct"))
         uni = _unidimensionality(self._raw, spec)
-        lam_sum = grp["loading"].sum().reindex(cons)
-        uni["composite_reliability"] = (lam_sum**2 / (lam_sum**2 + (n_items - comm_sum))).to_numpy()
+        lam_sum = loading @ spec.odm
+        uni["composite_reliability"] = lam_sum**2 / (lam_sum**2 + (n_items - comm_sum))
         self.unidimensionality_ = uni
-        multi = om["block"].map(n_items) > 1
-        self.gof_ = float(np.sqrt(om.loc[multi, "communality"].mean() * self.r2_.mean()))
+        multi = n_items[spec.block_of_item] > 1
+        self.gof_ = float(np.sqrt(communality[multi].mean() * self.r2_.mean()))
 
     # -- reporting ----------------------------------------------------------
     def _check_fitted(self) -> None:
@@ -777,12 +794,14 @@ class PLSPathModel:
         for key, (labels, original) in names.items():
             d = np.concatenate(chunks[key])
             draws[key] = pd.DataFrame(d, columns=labels)
-            se = np.nanstd(d, axis=0, ddof=1)
-            tables[key] = pd.DataFrame({
-                "original": original, "mean_boot": np.nanmean(d, axis=0), "std_error": se,
-                "t_value": original / se,
-                "ci_lower": np.nanquantile(d, alpha, axis=0), "ci_upper": np.nanquantile(d, 1 - alpha, axis=0),
-            }, index=pd.Index(labels, name="parameter"))
+            with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: index undefined in every resample
+                se = np.nanstd(d, axis=0, ddof=1)
+                tables[key] = pd.DataFrame({
+                    "original": original, "mean_boot": np.nanmean(d, axis=0), "std_error": se,
+                    "t_value": original / se,
+                    "ci_lower": np.nanquantile(d, alpha, axis=0), "ci_upper": np.nanquantile(d, 1 - alpha, axis=0),
+                }, index=pd.Index(labels, name="parameter"))
         return PLSBootstrapResult(tables["weights"], tables["loadings"], tables["paths"], tables["total_effects"],
                                   tables["r2"], tables.get("index"), n_boot - n_failed, n_failed, level,
                                   random_state, draws)

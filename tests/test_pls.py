@@ -112,3 +112,250 @@ def test_path_scheme_mode_b_matches_seminr_reference(shared_data):
     assert np.abs(model.loadings_[ref.index] - ref["loading"]).max() < 1e-6
     assert _max_dev(model.path_coefficients_, ref_paths) < 1e-6
     assert model.unidimensionality_.loc["Quality", "cronbach_alpha"] == 0  # Mode B: not meaningful (plspm)
+
+
+# --- quality criteria beyond plspm -----------------------------------------
+def test_htmt_matches_seminr(fitted):
+    """HTMT values printed by the seminr port (0.2.1, which reproduces R seminr) for these ECSI blocks."""
+    table = fitted.htmt()
+    seminr = {("IMAG", "EXPE"): 0.64382932, ("EXPE", "QUAL"): 0.98190256, ("VAL", "SAT"): 0.92931783,
+              ("SAT", "LOY"): 0.74324885, ("IMAG", "LOY"): 0.71905205}
+    for (a, b), value in seminr.items():
+        assert table.loc[a, b] == pytest.approx(value, abs=1e-8)
+        assert table.loc[b, a] == table.loc[a, b]
+    assert np.isnan(table.loc["SAT", "SAT"])
+
+
+def test_htmt_function_rejects_non_numeric(ecsi):
+    bad = ecsi.assign(imag1=ecsi["imag1"].astype(str))
+    with pytest.raises(CrmlabValueError, match="imag1.*numeric"):
+        htmt(bad, ECSI_BLOCKS)
+
+
+def test_fornell_larcker_uses_r_scores_and_ave(fitted, ecsi_dir):
+    scores = pd.read_csv(ecsi_dir / "satisfaction.scores.csv")
+    ave = pd.read_csv(ecsi_dir / "satisfaction.inner-summary.csv", index_col=0)["ave"]
+    table = fitted.fornell_larcker()
+    expected = scores.corr().to_numpy(copy=True)
+    np.fill_diagonal(expected, np.sqrt(ave.to_numpy()))
+    assert np.abs(table.to_numpy() - expected).max() < TOL
+
+
+def test_inner_vif_matches_statsmodels_on_r_scores(fitted, ecsi_dir):
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+    scores = pd.read_csv(ecsi_dir / "satisfaction.scores.csv")
+    pred = ["IMAG", "EXPE", "QUAL", "VAL"]
+    design = np.column_stack([np.ones(len(scores)), scores[pred].to_numpy()])
+    expected = [variance_inflation_factor(design, k + 1) for k in range(len(pred))]
+    ours = fitted.inner_vif().query("target == 'SAT'").set_index("predictor").loc[pred, "vif"]
+    assert np.abs(ours.to_numpy() - expected).max() < 1e-8
+    assert fitted.inner_vif().query("target == 'EXPE'")["vif"].tolist() == [1.0]
+
+
+def test_composite_reliability_from_r_loadings(fitted, ecsi_dir):
+    om = pd.read_csv(ecsi_dir / "satisfaction.outer-model.csv", index_col=0)
+    lam = om.query("block == 'SAT'")["loading"]
+    rho_c = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())  # Werts, Linn & Joreskog (1974)
+    assert fitted.unidimensionality_.loc["SAT", "composite_reliability"] == pytest.approx(rho_c, abs=TOL)
+    assert fitted.summary().attrs["gof"] == fitted.gof_
+
+
+# --- ACSI 0-100 index and item-scale scores ---------------------------------
+def test_index_follows_fornell_1996_with_r_weights(fitted, ecsi, ecsi_dir):
+    """index = 100 (sum w~ xbar - min) / (max - min), w~ = R's unstandardised weights rescaled to sum 1."""
+    om = pd.read_csv(ecsi_dir / "satisfaction.outer-model.csv", index_col=0)
+    means = ecsi[om.index].mean()
+    for block, rows in om.groupby("block"):
+        w = rows["weight"] / rows["weight"].sum()
+        expected = 100 * ((w * means[rows.index]).sum() - 0) / (10 - 0)
+        assert fitted.index_0_100().loc[block] == pytest.approx(expected, abs=TOL)
+    # the same data declared on a 1-10 scale would give a different (explicit) index
+    assert fitted.index_0_100(scale=(0, 10)).attrs["scale"] == (0.0, 10.0)
+    item_scores = fitted.latent_scores("item_scale")
+    assert np.allclose(100 * item_scores.mean() / 10, fitted.index_0_100())
+
+
+def test_index_scale_is_explicit(ecsi):
+    model = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scaled=False).fit(ecsi)
+    with pytest.raises(CrmlabValueError, match="scale endpoints are unknown"):
+        model.index_0_100()
+    with pytest.raises(CrmlabValueError, match=r"outside the declared item scale \[1, 10\]"):
+        model.index_0_100(scale=(1, 10))  # the ECSI file has zeros
+
+
+def test_item_scale_weights_of_standardized_fit(ecsi, fitted):
+    """With scaled=True the item-scale weight is the standardised weight / item SD (divisor n, as plspm)."""
+    scaled = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scaled=True).fit(ecsi, scale=(0, 10))
+    table = scaled.item_scale_weights()
+    sd = ecsi[table.index].std(ddof=0)
+    assert np.allclose(table["item_weight"] * sd, scaled.outer_weights_)
+    assert np.allclose(table.groupby("block")["rescaled_weight"].sum(), 1)
+    # standardising changes the PLS weights only slightly, so the indices agree to a fraction of a point
+    assert np.abs(scaled.index_0_100() - fitted.index_0_100()).max() < 2
+    # unscaled fit: the item-scale weights are the outer weights themselves
+    assert np.allclose(fitted.item_scale_weights()["item_weight"], fitted.outer_weights_)
+
+
+def test_negative_weight_makes_index_undefined(shared_data):
+    mobi = pd.read_csv(shared_data / "ecsi" / "mobi.csv", index_col=0)
+    blocks = {"Quality": [f"PERQ{i}" for i in range(1, 8)], "Loyalty": [f"CUSL{i}" for i in range(1, 4)]}
+    model = PLSPathModel(blocks, [("Quality", "Loyalty")], modes={"Quality": "B"}, scheme="path").fit(mobi, scale=(1, 10))
+    with pytest.raises(CrmlabValueError, match=r"PERQ6.*Quality.*non-positive outer weights"):
+        model.index_0_100()
+    boot = model.bootstrap(20, random_state=0)
+    assert np.isnan(boot.index.loc["Quality", "original"])
+    assert np.isfinite(boot.index.loc["Loyalty", "original"])
+
+
+# --- bootstrap --------------------------------------------------------------
+def test_bootstrap_of_identity_resamples_reproduces_r(fitted, ecsi_dir):
+    """The vectorised bootstrap engine refits each resample exactly as the single fit (checked against R)."""
+    n = fitted.n_obs_
+    rng = np.random.default_rng(3)
+    indices = np.vstack([np.arange(n), rng.permutation(n), np.arange(n)])
+    boot = fitted.bootstrap(indices=indices)
+    ref = pd.read_csv(ecsi_dir / "satisfaction.outer-model.csv", index_col=0)
+    assert np.abs(boot.draws["weights"].to_numpy() - ref["weight"].to_numpy()).max() < TOL
+    assert np.abs(boot.draws["loadings"].to_numpy() - ref["loading"].to_numpy()).max() < TOL
+    eff = pd.read_csv(ecsi_dir / "satisfaction.effects.csv", index_col=0)
+    assert np.abs(boot.draws["total_effects"][eff.index].to_numpy() - eff["total"].to_numpy()).max() < TOL
+    assert np.allclose(boot.weights["std_error"], 0, atol=1e-12)
+
+
+def test_bootstrap_is_seeded_and_sensible(fitted, ecsi_dir):
+    a = fitted.bootstrap(200, random_state=7)
+    b = fitted.bootstrap(200, random_state=7, batch_size=64)
+    pd.testing.assert_frame_equal(a.summary(), b.summary())
+    assert a.n_boot == 200 and a.n_failed == 0
+    assert set(a.summary()["table"]) == {"weights", "loadings", "paths", "total_effects", "r2", "index"}
+    # bootstrap SEs of the SAT equation are of the order of R's OLS standard errors
+    ols = pd.read_csv(ecsi_dir / "satisfaction.inner-model.csv", index_col=0)["Std. Error"]
+    se = a.paths.loc[[f"{p} -> SAT" for p in ols.index], "std_error"].to_numpy()
+    assert np.all((se > 0.6 * ols.to_numpy()) & (se < 1.8 * ols.to_numpy()))
+    p = a.paths.loc["VAL -> SAT"]
+    assert p["ci_lower"] < p["original"] < p["ci_upper"]
+    assert p["t_value"] == pytest.approx(p["original"] / p["std_error"])
+    # EXPE -> SAT is not significant in R's OLS table (p = 0.97): its CI covers 0
+    assert a.paths.loc["EXPE -> SAT", "ci_lower"] < 0 < a.paths.loc["EXPE -> SAT", "ci_upper"]
+    assert (a.r2["ci_lower"] > 0).all()
+
+
+# --- other schemes and missing values -----------------------------------------
+@pytest.mark.parametrize("scheme", ["factorial", "path"])
+def test_schemes_agree_closely_on_ecsi(ecsi, fitted, scheme):
+    other = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scheme=scheme, scaled=False).fit(ecsi)
+    assert other.settings_["scheme"] == scheme
+    assert np.abs(other.path_coefficients_ - fitted.path_coefficients_).to_numpy().max() < 0.03
+
+
+def test_missing_values_error_by_default_and_are_reported(ecsi):
+    holed = ecsi.copy()
+    holed.loc[7, "sat2"] = np.nan
+    holed.loc[12, "loy1"] = np.nan
+    before = holed.copy()
+    with pytest.raises(CrmlabValueError, match=r"missing values in column\(s\) \['sat2', 'loy1'\] at rows \[7, 12\]"):
+        PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scaled=False).fit(holed)
+    dropped = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scaled=False).fit(holed, missing="drop")
+    assert dropped.missing_report_["rows_dropped"] == [7, 12] and dropped.n_obs_ == len(ecsi) - 2
+    assert 7 not in dropped.scores_.index and 8 in dropped.scores_.index
+    filled = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scaled=False).fit(holed, missing="mean")
+    assert filled.missing_report_["cells_replaced_by_column"] == {"sat2": 1, "loy1": 1}
+    assert filled.settings_["missing"] == "mean" and filled.n_obs_ == len(ecsi)
+    pd.testing.assert_frame_equal(holed, before)  # the caller's data is never altered
+
+
+# --- bad input ---------------------------------------------------------------
+def _small(ecsi):
+    return ecsi[ECSI_BLOCKS["SAT"] + ECSI_BLOCKS["LOY"]].copy()
+
+
+SMALL_BLOCKS = {"SAT": ECSI_BLOCKS["SAT"], "LOY": ECSI_BLOCKS["LOY"]}
+
+
+def test_item_outside_declared_scale(ecsi):
+    data = _small(ecsi)
+    data.loc[5, "sat3"] = 11
+    with pytest.raises(CrmlabValueError, match=r"'sat3' has values \[11\] outside the declared item scale \[0, 10\] \(rows \[5\]\)"):
+        PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]).fit(data, scale=(0, 10))
+
+
+def test_non_numeric_item(ecsi):
+    data = _small(ecsi).astype({"loy2": object})
+    data.loc[9, "loy2"] = "n/a"
+    with pytest.raises(CrmlabValueError, match=r"'loy2' must be numeric; non-numeric values \['n/a'\]"):
+        PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]).fit(data)
+
+
+def test_constant_item(ecsi):
+    data = _small(ecsi).assign(sat4=7)
+    with pytest.raises(CrmlabValueError, match=r"'sat4' is constant \(every value is .*7"):
+        PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]).fit(data)
+
+
+def test_missing_item_column(ecsi):
+    with pytest.raises(CrmlabValueError, match=r"no column\(s\) \['sat9'\]"):
+        PLSPathModel({"SAT": ["sat1", "sat9"], "LOY": ["loy1"]}, [("SAT", "LOY")]).fit(ecsi)
+
+
+def test_model_declaration_errors():
+    with pytest.raises(CrmlabValueError, match="construct 'SAT' has no items"):
+        PLSPathModel({"SAT": [], "LOY": ["loy1"]}, [("SAT", "LOY")])
+    with pytest.raises(CrmlabValueError, match="path 'SAT' -> 'LOYALTY' refers to undeclared construct 'LOYALTY'"):
+        PLSPathModel(SMALL_BLOCKS, [("SAT", "LOYALTY")])
+    with pytest.raises(CrmlabValueError, match="cycle SAT -> LOY -> SAT"):
+        PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY"), ("LOY", "SAT")])
+    with pytest.raises(CrmlabValueError, match="cycle IMAG -> EXPE -> QUAL -> IMAG"):
+        PLSPathModel({k: ECSI_BLOCKS[k] for k in ("IMAG", "EXPE", "QUAL", "SAT")},
+                     [("IMAG", "EXPE"), ("EXPE", "QUAL"), ("QUAL", "IMAG"), ("QUAL", "SAT")])
+    with pytest.raises(CrmlabValueError, match=r"construct\(s\) \['VAL'\] appear in no path"):
+        PLSPathModel({**SMALL_BLOCKS, "VAL": ECSI_BLOCKS["VAL"]}, [("SAT", "LOY")])
+    with pytest.raises(CrmlabValueError, match="item 'sat1' is declared in two blocks"):
+        PLSPathModel({"SAT": ["sat1"], "LOY": ["sat1"]}, [("SAT", "LOY")])
+    with pytest.raises(CrmlabValueError, match=r"modes\['SAT'\] must be one of \['A', 'B'\]"):
+        PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], modes={"SAT": "C"})
+    with pytest.raises(CrmlabValueError, match="scheme must be one of"):
+        PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scheme="centroids")
+
+
+def test_not_fitted_and_bad_bootstrap_arguments(ecsi):
+    model = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")])
+    with pytest.raises(CrmlabValueError, match="not fitted"):
+        model.summary()
+    model.fit(_small(ecsi))
+    with pytest.raises(CrmlabValueError, match="level must be < 1"):
+        model.bootstrap(10, level=1.5)
+    with pytest.raises(CrmlabValueError, match=r"indices must be an \(n_boot, 250\) array"):
+        model.bootstrap(indices=np.zeros((3, 10), dtype=int))
+    with pytest.raises(CrmlabValueError, match="missing must be one of"):
+        model.fit(_small(ecsi), missing="impute")
+
+
+# --- charts -------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_path_diagram_and_index_chart(fitted, lang):
+    import matplotlib.pyplot as plt
+
+    from crmlab.i18n import t
+    from crmlab.plotting.pls import plot_index, plot_path_diagram
+
+    boot = fitted.bootstrap(60, random_state=1)
+    ax = plot_path_diagram(fitted, bootstrap=boot, lang=lang)
+    texts = [x.get_text() for x in ax.texts]
+    assert f"{fitted.path_coefficients_.loc['VAL', 'SAT']:.2f}" in texts
+    assert any(f"= {fitted.r2_['SAT']:.2f}" in x for x in texts)
+    assert ax.get_title().startswith(t("pls_path_title", lang))
+    ax2 = plot_index(boot, lang=lang)
+    assert ax2.get_ylabel() == t("pls_index_axis", lang)
+    assert [x.get_text() for x in ax2.get_xticklabels()] == list(fitted.index_0_100().index)
+    plt.close("all")
+
+
+def test_charts_reject_wrong_input(fitted):
+    from crmlab.plotting.pls import plot_index, plot_path_diagram
+
+    with pytest.raises(CrmlabValueError, match="fitted PLSPathModel"):
+        plot_path_diagram(PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]))
+    with pytest.raises(CrmlabValueError, match=r"positions has no \(x, y\) for construct\(s\) \['LOY'\]"):
+        plot_path_diagram(fitted, positions={c: (0, i) for i, c in enumerate(list(ECSI_BLOCKS)[:-1])})
+    with pytest.raises(CrmlabValueError, match="PLSBootstrapResult or a Series"):
+        plot_index([70, 80])

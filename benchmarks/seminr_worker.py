@@ -1,0 +1,84 @@
+"""Run the seminr PyPI port (from its own venv) on the ECSI and mobi models and print JSON.
+
+Called by ``bench_pls.py`` through ``subprocess`` with the interpreter of a
+separate virtual environment that has ``seminr`` installed, so crmlab's own
+environment never depends on it.  Usage::
+
+    /path/to/seminr-venv/bin/python seminr_worker.py SHARED_DATA_DIR N_FITS N_BOOT
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ECSI_BLOCKS = {
+    "IMAG": [f"imag{i}" for i in range(1, 6)],
+    "EXPE": [f"expe{i}" for i in range(1, 6)],
+    "QUAL": [f"qual{i}" for i in range(1, 6)],
+    "VAL": [f"val{i}" for i in range(1, 5)],
+    "SAT": [f"sat{i}" for i in range(1, 5)],
+    "LOY": [f"loy{i}" for i in range(1, 5)],
+}
+ECSI_PATHS = [("IMAG", "EXPE"), ("IMAG", "SAT"), ("IMAG", "LOY"), ("EXPE", "QUAL"), ("EXPE", "VAL"),
+              ("EXPE", "SAT"), ("QUAL", "VAL"), ("QUAL", "SAT"), ("VAL", "SAT"), ("SAT", "LOY")]
+
+
+def _named(nm) -> pd.DataFrame:
+    return pd.DataFrame(np.asarray(nm.values), index=list(nm.rows), columns=list(nm.cols))
+
+
+def main(shared: Path, n_fits: int, n_boot: int) -> dict:
+    import seminr as sm  # only inside seminr's own venv
+
+    out: dict = {"seminr_version": sm.__version__}
+    ecsi = pd.read_csv(shared / "ecsi" / "satisfaction.csv", index_col=0)
+    mm = sm.constructs(*(sm.composite(k, v) for k, v in ECSI_BLOCKS.items()))
+    smod = sm.relationships(*(sm.paths(from_=a, to=b) for a, b in ECSI_PATHS))
+    data = ecsi[sum(ECSI_BLOCKS.values(), [])]
+    fit = sm.estimate_pls(data, mm, smod)
+    times = []
+    for _ in range(n_fits):
+        t0 = time.perf_counter()
+        fit = sm.estimate_pls(data, mm, smod)
+        times.append(time.perf_counter() - t0)
+    out["ecsi_fit_median_s"] = float(np.median(times))
+    out["ecsi_paths_path_scheme"] = _named(fit.path_coef).to_dict()
+    out["ecsi_weights_path_scheme"] = _named(fit.outer_weights).sum(axis=1).to_dict()
+    out["ecsi_htmt"] = _named(sm.htmt(fit)).to_dict()
+    t0 = time.perf_counter()
+    sm.bootstrap_model(fit, nboot=n_boot, seed=1)
+    out["ecsi_boot_s"] = time.perf_counter() - t0
+    out["ecsi_boot_n"] = n_boot
+
+    # seminr's own basic example on mobi.csv against R seminr's published reference
+    mobi = pd.read_csv(shared / "ecsi" / "mobi.csv", index_col=0)
+    mobi_mm = sm.constructs(
+        sm.composite("Image", sm.multi_items("IMAG", range(1, 6))),
+        sm.composite("Expectation", sm.multi_items("CUEX", range(1, 4))),
+        sm.composite("Quality", sm.multi_items("PERQ", range(1, 8)), weights=sm.mode_B),
+        sm.composite("Complaints", sm.single_item("CUSCO")),
+        sm.composite("Loyalty", sm.multi_items("CUSL", range(1, 4))),
+    )
+    mobi_sm = sm.relationships(
+        sm.paths(from_="Image", to="Expectation"),
+        sm.paths(from_=["Expectation", "Quality", "Complaints"], to="Loyalty"),
+    )
+    mfit = sm.estimate_pls(mobi, mobi_mm, mobi_sm)
+    ref_w = pd.read_csv(shared / "ecsi" / "seminr-mobi-basic-outer-model.csv", index_col=0)
+    ref_p = pd.read_csv(shared / "ecsi" / "seminr-mobi-basic-paths.csv", index_col=0)
+    w = _named(mfit.outer_weights).sum(axis=1).reindex(ref_w.index)
+    lo = _named(mfit.outer_loadings).sum(axis=1).reindex(ref_w.index)
+    p = _named(mfit.path_coef).reindex(index=ref_p.index, columns=ref_p.columns)
+    out["mobi_max_abs_dev_weights"] = float((w - ref_w["weight"]).abs().max())
+    out["mobi_max_abs_dev_loadings"] = float((lo - ref_w["loading"]).abs().max())
+    out["mobi_max_abs_dev_paths"] = float((p - ref_p).abs().to_numpy().max())
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))))
