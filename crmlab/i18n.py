@@ -50,11 +50,7 @@ TERMS.update({
     "COMP": ("Customer complaints", "顾客抱怨"),
     "LOY": ("Customer loyalty", "顾客忠诚"),
     "IMAG": ("Corporate image", "企业形象"),
-    "path_diagram_title": ("Path model: coefficients and R²", "路径模型：路径系数与 R²"),
-    "index_title": ("Satisfaction index per construct (0–100)", "各结构变量满意度指数（0–100）"),
     "index_0_100": ("Index (0–100)", "指数（0–100）"),
-    "construct": ("Construct", "结构变量"),
-    "ci": ("bootstrap CI", "自助法置信区间"),
     # SERVQUAL and the gap model (seed 003 §2.3.1(4)(5))
     "servqual_title": ("SERVQUAL gaps: perception − expectation", "SERVQUAL 差距：认知 − 预期"),
     "gap_pe": ("Gap P − E (scale points)", "差距 P − E（量表分）"),
@@ -109,9 +105,7 @@ TERMS.update({
     "weight": ("Weight", "权重"),
     "csi_title": ("Weighted CSI = Σ wᵢ sᵢ: item contributions", "加权满意度指数 CSI = Σ wᵢ sᵢ：各题项贡献"),
     "contribution": ("Contribution wᵢ sᵢ", "贡献 wᵢ sᵢ"),
-    "estimate": ("Estimate", "估计值"),
     "score": ("Score", "得分"),
-    "true_value": ("True value", "真实值"),
 })
 
 # --- PLS path models (SPEC §1.3) ---

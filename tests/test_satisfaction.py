@@ -307,7 +307,6 @@ def test_charts_render_bilingual_labels():
     kr = kano_analysis(ds.load_kano_answers(), attributes=ds.kano_attributes())
     fr = fuzzy_evaluation(W, R, operator="M(∧,∨)", grades=["very_satisfied", "satisfied", "neutral", "dissatisfied"],
                           grade_values=[4, 3, 2, 1])
-    paths = ds.acsi_true_paths()
     for lang, word in (("en", "SERVQUAL gaps"), ("zh", "认知")):
         ax = ps.plot_servqual_gaps(sq, lang=lang)
         assert word in ax.get_title()
@@ -317,9 +316,9 @@ def test_charts_render_bilingual_labels():
         assert len(ax.collections) >= 3
         ax = ps.plot_fuzzy_result(fr, lang=lang)
         assert [tx.get_text() for tx in ax.get_xticklabels()][0] == ("很满意" if lang == "zh" else "Very satisfied")
-        ax = ps.plot_path_diagram(paths, r2={"SAT": 0.5}, lang=lang)
-        assert any(tx.get_text() == ("顾客满意度" if lang == "zh" else "Customer satisfaction") for tx in ax.texts)
         plt.close("all")
+    assert ps.index_model_positions(["EXPE", "SAT", "LOY"]) == {k: ps.ACSI_LAYOUT[k] for k in ("EXPE", "SAT", "LOY")}
+    assert "IMAG" in ps.index_model_positions(["IMAG", "SAT"]) and ps.index_model_positions(["X", "SAT"]) is None
 
 
 def test_equal_weights_and_bins():

@@ -1,16 +1,15 @@
-"""Charts for SPEC §1: path diagram, index bars, SERVQUAL gaps, Kano, Better–Worse, loyalty, fuzzy, PCA/CSI.
+"""Charts for SPEC §1: SERVQUAL gaps, Kano, Better–Worse, loyalty curve, fuzzy result, PCA/CSI.
 
 Every function has the shape ``plot_x(result, *, ax=None, lang="en") -> Axes``, takes the
-result object (or table) that the matching ``crmlab.satisfaction`` / ``crmlab.kano`` /
-``crmlab.pls`` call returns, labels through :mod:`crmlab.i18n` and never shows the figure.
+result object that the matching ``crmlab.satisfaction`` / ``crmlab.kano`` call returns, labels
+through :mod:`crmlab.i18n` and never shows the figure.  The path diagram and the index bars of
+the PLS models live in :mod:`crmlab.plotting.pls`; :func:`index_model_positions` gives them the
+classic ACSI/ECSI layout.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
-from matplotlib.patches import FancyBboxPatch
 
 from ..i18n import check_lang, t, translate_labels
 from ..kano import CATEGORIES, CATEGORY_KEYS
@@ -23,116 +22,22 @@ def _label(key: str, lang: str) -> str:
     return translate_labels([key], lang)[0]
 
 
-# ------------------------------------------------------------ path model
+# ------------------------------------------------------------ index-model layout
+
+# Classic drawings of the index models (Fornell et al. 1996 Fig. 1; ECSI: Tenenhaus et al. 2005 Fig. 1),
+# for ``crmlab.plotting.pls.plot_path_diagram(model, positions=...)``.
+ACSI_LAYOUT = {"EXPE": (0.0, 1.1), "QUAL": (0.0, -1.1), "VAL": (1.6, 0.0), "SAT": (3.2, 0.0),
+               "COMP": (4.8, 1.1), "LOY": (4.8, -1.1)}
+ECSI_LAYOUT = {"IMAG": (0.0, 1.5), "EXPE": (0.0, 0.0), "QUAL": (0.0, -1.5), "VAL": (1.6, -1.5),
+               "SAT": (3.0, 0.0), "LOY": (4.4, 1.5), "COMP": (4.4, -1.5)}
 
 
-# Classic drawings of the index models (Fornell et al. 1996 Fig. 1; ECSI: Tenenhaus et al. 2005 Fig. 1).
-ACSI_LAYOUT = {"EXPE": (0.0, 1.0), "QUAL": (0.0, -1.0), "VAL": (1.25, 0.0), "SAT": (2.6, 0.0),
-               "COMP": (3.9, 1.0), "LOY": (3.9, -1.0)}
-ECSI_LAYOUT = {"IMAG": (0.0, 1.5), "EXPE": (0.0, 0.0), "QUAL": (0.0, -1.5), "VAL": (1.55, -1.5),
-               "SAT": (2.6, 0.0), "LOY": (3.9, 1.5), "COMP": (3.9, -1.5)}
-
-
-def default_positions(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[float, float]]:
-    """The ACSI/ECSI drawing when the constructs are those models' (sub)set, else a layered layout."""
-    layout = ECSI_LAYOUT if "IMAG" in nodes else ACSI_LAYOUT
-    if set(nodes) <= set(layout):
-        return {n: layout[n] for n in nodes}
-    return _layered_positions(nodes, edges)
-
-
-def _layered_positions(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[float, float]]:
-    """Left-to-right layout: x = longest path from an exogenous construct, y spread within a layer."""
-    depth = {n: 0 for n in nodes}
-    for _ in nodes:  # longest-path relaxation on an acyclic graph
-        for a, b in edges:
-            depth[b] = max(depth[b], depth[a] + 1)
-    pos = {}
-    for layer in sorted(set(depth.values())):
-        members = [n for n in nodes if depth[n] == layer]
-        ys = np.linspace(1, -1, len(members)) if len(members) > 1 else [0.0]
-        pos.update({n: (float(layer), float(y)) for n, y in zip(members, ys)})
-    return pos
-
-
-def _path_table(paths: pd.DataFrame) -> pd.DataFrame:
-    value = "estimate" if "estimate" in paths.columns else "coefficient"
-    return paths[["source", "target", value]]
-
-
-def plot_path_diagram(paths: pd.DataFrame, *, r2: Mapping[str, float] | pd.Series | None = None,
-                      true_paths: pd.DataFrame | None = None, positions: Mapping[str, tuple[float, float]] | None = None,
-                      ax=None, lang: str = "en"):
-    """Structural model with path coefficients on the arrows and R² under endogenous constructs.
-
-    ``paths``: table with columns ``source``, ``target`` and ``estimate`` or ``coefficient`` (e.g. a
-    fitted ``PLSPathModel.inner_model_``); ``true_paths`` (same layout) adds "(true …)" to each label;
-    ``positions``: optional construct → (x, y); by default constructs are layered left to right.
-    """
-    check_lang(lang)
-    fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
-    paths = _path_table(paths)
-    edges = list(zip(paths["source"], paths["target"]))
-    nodes = list(dict.fromkeys([n for e in edges for n in e]))
-    pos = dict(positions) if positions is not None else default_positions(nodes, edges)
-    truth = {} if true_paths is None else {(a, b): c for a, b, c in _path_table(true_paths).itertuples(index=False)}
-    w, h = 0.98, 0.36
-    for a, b, coef in paths.itertuples(index=False):
-        (x0, y0), (x1, y1) = pos[a], pos[b]
-        vec = np.array([x1 - x0, y1 - y0])
-        unit = vec / np.linalg.norm(vec)
-        # start/end on the box edge (scale so the point leaves the rectangle)
-        s = min(w / 2 / max(abs(unit[0]), 1e-9), h / 2 / max(abs(unit[1]), 1e-9))
-        start, end = np.array([x0, y0]) + unit * s, np.array([x1, y1]) - unit * s
-        color = "#1f5a96" if coef >= 0 else "#c0392b"
-        ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="-|>", color=color,
-                                                              lw=0.8 + 3 * min(abs(coef), 1)))
-        label = f"{coef:.2f}" + (f" ({truth[(a, b)]:.2f})" if (a, b) in truth else "")
-        mid = start + 0.5 * (end - start)
-        ax.text(*mid, label, ha="center", va="center", fontsize=8.5, color=color,
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
-    r2 = {} if r2 is None else dict(r2)
-    for n, (x, y) in pos.items():
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02",
-                                    fc="#eef3f9", ec="#1f5a96", lw=1.2))
-        ax.text(x, y + (0.07 if n in r2 else 0), _label(n, lang), ha="center", va="center", fontsize=8.5)
-        if n in r2:
-            ax.text(x, y - 0.09, f"R² = {r2[n]:.2f}", ha="center", va="center", fontsize=8, color="#555555")
-    xs, ys = zip(*pos.values())
-    ax.set_xlim(min(xs) - w / 2 - 0.1, max(xs) + w / 2 + 0.1)
-    ax.set_ylim(min(ys) - 0.3, max(ys) + 0.3)
-    ax.set_axis_off()
-    title = t("path_diagram_title", lang)
-    if truth:
-        title += f"\n{t('estimate', lang)} ({t('true_value', lang)})"
-    ax.set_title(title)
-    return ax
-
-
-def plot_index(index: pd.DataFrame, *, ax=None, lang: str = "en"):
-    """Bar chart of 0–100 indices with confidence intervals.
-
-    ``index``: one row per construct with columns ``original`` and, optionally, ``ci_lower`` and
-    ``ci_upper`` (the ``index`` table of ``PLSPathModel.bootstrap``), or a Series of indices.
-    """
-    check_lang(lang)
-    fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
-    table = index.to_frame("original") if isinstance(index, pd.Series) else index
-    x = np.arange(len(table))
-    ax.bar(x, table["original"], color="#1f5a96", alpha=0.85, width=0.6)
-    if {"ci_lower", "ci_upper"} <= set(table.columns):
-        err = np.vstack([table["original"] - table["ci_lower"], table["ci_upper"] - table["original"]])
-        ax.errorbar(x, table["original"], yerr=err, fmt="none", ecolor="#333333", capsize=5, lw=1.2,
-                    label=t("ci", lang))
-        ax.legend(loc="upper right")
-    for xi, v in zip(x, table["original"]):
-        ax.text(xi, v / 2, f"{v:.1f}", ha="center", va="center", color="white", fontsize=9)
-    ax.set_xticks(x, translate_labels(list(table.index), lang), rotation=0)
-    ax.set_ylim(0, 100)
-    ax.set_ylabel(t("index_0_100", lang))
-    ax.set_xlabel(t("construct", lang))
-    ax.set_title(t("index_title", lang))
-    return ax
+def index_model_positions(constructs) -> dict[str, tuple[float, float]] | None:
+    """Positions of the classic ACSI / ECSI drawing when ``constructs`` belong to it, else ``None``
+    (then ``plot_path_diagram`` uses its generic layout)."""
+    constructs = list(constructs)
+    layout = ECSI_LAYOUT if "IMAG" in constructs else ACSI_LAYOUT
+    return {c: layout[c] for c in constructs} if set(constructs) <= set(layout) else None
 
 
 # ------------------------------------------------------------ SERVQUAL
