@@ -14,6 +14,8 @@ Sources
   scores functional answers 4, 2, 0, −1, −2 and dysfunctional answers
   −2, −1, 0, 2, 4 and plots the mean dysfunctional score (x) against the mean
   functional score (y).
+- DuMouchel's scores are also published rescaled by 1/4 (1, 0.5, 0, −0.25, −0.5); the
+  positions are then the same up to that factor.
 - Matzler & Hinterhuber (1998), *Technovation* 18(1): when two categories tie for the
   most frequent answer, choose by the rule M > O > A > I (the category with the
   larger effect on the product). This is the default tie rule here; R and Q come
@@ -38,6 +40,7 @@ CATEGORY_KEYS = {"A": "kano_attractive", "O": "kano_one_dimensional", "M": "kano
                  "I": "kano_indifferent", "R": "kano_reverse", "Q": "kano_questionable"}
 TIE_RULES = ("priority", "combined")
 DEFAULT_PRIORITY: tuple[str, ...] = ("M", "O", "A", "I", "R", "Q")
+FONG_Z = 1.65  # Fong (1996): one-sided 5 % normal quantile used in the test of the two top categories
 
 # Berger et al. (1993) evaluation table: rows = functional answer, columns = dysfunctional answer.
 _TABLE = [
@@ -157,7 +160,11 @@ def kano_analysis(
         category joined by "/" (e.g. ``"M/O"``), as some studies do.
     Better = (A+O)/(A+O+M+I) and Worse = −(O+M)/(A+O+M+I) (Berger et al. 1993, Timko); they are
     NaN when an attribute has no A, O, M or I answer.  Shares are counts ÷ all answers (R and Q
-    included).
+    included).  How clear the category is:
+    ``category_strength`` = (top count − second count) / n and ``total_strength`` = (A+O+M) / n
+    (Lee & Newcomb 1997, *J. Product Innovation Management* 14(2)); ``fong_significant`` is Fong's
+    (1996) test |a − b| ≥ 1.65·√((a+b)(2n−a−b)/(2n)) on the two most frequent counts a, b — when it
+    is False the category is not clearly the mode (the tie rule then deserves a look).
     """
     check_choice(tie_rule, "tie_rule", TIE_RULES)
     priority = _check_priority(priority)
@@ -181,6 +188,11 @@ def kano_analysis(
     table["tie"] = is_top.sum(axis=1) > 1
     table["better"] = (counts["A"] + counts["O"]) / denom
     table["worse"] = -(counts["O"] + counts["M"]) / denom
+    top2 = -np.sort(-counts.to_numpy(), axis=1)[:, :2]
+    a, b, nn = top2[:, 0], top2[:, 1], n.to_numpy()
+    table["category_strength"] = (a - b) / nn
+    table["total_strength"] = (counts["A"] + counts["O"] + counts["M"]) / n
+    table["fong_significant"] = np.abs(a - b) >= FONG_Z * np.sqrt((a + b) * (2 * nn - a - b) / (2 * nn))
     return KanoResult(table=table, tie_rule=tie_rule, priority=priority)
 
 

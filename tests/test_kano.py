@@ -54,6 +54,11 @@ def test_better_worse_hand_computed():
     assert row["worse"] == pytest.approx(-0.5)
     assert row["category"] == "O" and not row["tie"]
     assert row["share_O"] == pytest.approx(20 / 55)
+    # Lee & Newcomb (1997) strengths and Fong (1996) test, by hand: top O=20, second I=15, n=55
+    assert row["category_strength"] == pytest.approx(5 / 55)
+    assert row["total_strength"] == pytest.approx(35 / 55)
+    fong_bound = 1.65 * np.sqrt((20 + 15) * (110 - 35) / 110)  # = 8.06 > |20 - 15|
+    assert fong_bound == pytest.approx(8.0603, abs=1e-3) and not row["fong_significant"]
 
 
 def test_string_and_code_answers_agree():
