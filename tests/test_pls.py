@@ -335,7 +335,7 @@ def test_not_fitted_and_bad_bootstrap_arguments(ecsi):
 def test_path_diagram_and_index_chart(fitted, lang):
     import matplotlib.pyplot as plt
 
-    from crmlab.i18n import t
+    from crmlab.i18n import t, translate_labels
     from crmlab.plotting.pls import plot_index, plot_path_diagram
 
     boot = fitted.bootstrap(60, random_state=1)
@@ -346,7 +346,8 @@ def test_path_diagram_and_index_chart(fitted, lang):
     assert ax.get_title().startswith(t("pls_path_title", lang))
     ax2 = plot_index(boot, lang=lang)
     assert ax2.get_ylabel() == t("pls_index_axis", lang)
-    assert [x.get_text() for x in ax2.get_xticklabels()] == list(fitted.index_0_100().index)
+    # construct names that are i18n term keys (EXPE, SAT, ... from the satisfaction section) are shown translated
+    assert [x.get_text() for x in ax2.get_xticklabels()] == translate_labels(list(fitted.index_0_100().index), lang)
     plt.close("all")
 
 
