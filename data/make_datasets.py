@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crmlab.datasets import segmentation
+from crmlab.datasets import ipa, satisfaction, segmentation
 
 HERE = Path(__file__).resolve().parent
-WRITERS = [segmentation.write_datasets]
+WRITERS = [satisfaction.write_datasets, ipa.write_datasets, segmentation.write_datasets]
 
 if __name__ == "__main__":
     for write in WRITERS:

@@ -15,10 +15,12 @@ from crmlab.plotting import CJK_FONT_NAME, cjk_font_path, new_axes, save_figure,
 from crmlab.validation import CrmlabValueError
 
 
-def test_every_chinese_term_has_glyphs_in_the_bundled_font():
-    font = FT2Font(str(cjk_font_path()))
-    missing = {key: ch for key, (_, zh) in TERMS.items() for ch in zh if font.get_char_index(ord(ch)) == 0}
-    assert not missing, f"characters without a glyph in {CJK_FONT_NAME}: {missing}"
+def test_every_term_has_glyphs_in_the_font_chain():
+    """Every character of every term (en and zh) is drawn by DejaVu Sans or the bundled CJK font."""
+    chain = [FT2Font(font_manager.findfont("DejaVu Sans", fallback_to_default=False)), FT2Font(str(cjk_font_path()))]
+    missing = {key: ch for key, pair in TERMS.items() for text in pair for ch in text
+               if ch.strip() and all(f.get_char_index(ord(ch)) == 0 for f in chain)}
+    assert not missing, f"characters without a glyph in DejaVu Sans or {CJK_FONT_NAME}: {missing}"
 
 
 def test_chinese_figure_renders_without_missing_glyphs(tmp_path):

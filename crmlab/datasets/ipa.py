@@ -228,6 +228,12 @@ def write_ipma_survey(path: str | Path = IPMA_FILE) -> Path:
     return path
 
 
+def write_datasets(data_dir: str | Path = DATA_FILE.parent) -> list[Path]:
+    """Write both bundled IPA surveys into ``data_dir`` and return their paths."""
+    data_dir = Path(data_dir)
+    return [write_ipa_survey(data_dir / DATA_FILE.name), write_ipma_survey(data_dir / IPMA_FILE.name)]
+
+
 def load_ipa_survey(path: str | Path = DATA_FILE) -> pd.DataFrame:
     """Read the bundled survey (or a file with the same layout)."""
     return pd.read_csv(path)
@@ -235,8 +241,8 @@ def load_ipa_survey(path: str | Path = DATA_FILE) -> pd.DataFrame:
 
 def main() -> None:
     """Regenerate ``data/ipa_survey.csv`` and ``data/ipma_survey.csv``."""
-    print(write_ipa_survey())
-    print(write_ipma_survey())
+    for path in write_datasets():
+        print(path)
 
 
 if __name__ == "__main__":
