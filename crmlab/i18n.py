@@ -50,6 +50,37 @@ TERMS.update({
 
 # --- customer lifetime value (SPEC §3) -----------------------------------
 TERMS.update({
+    "clv": ("Customer lifetime value", "客户终身价值"),
+    "clv_short": ("CLV", "客户终身价值"),
+    "brand": ("Brand", "品牌"),
+    "spending_share": ("Share of spending", "支出份额"),
+    "stationary_share": ("Long-run share", "稳态份额"),
+    "share_evolution_title": ("Spending shares under brand switching", "品牌转换下的支出分配"),
+    "switching_probability": ("Switching probability", "转换概率"),
+    "sensitivity_title": ("How each brand's CLV responds to a switching probability", "转换概率变化对各品牌客户终身价值的影响"),
+    "frequency": ("Frequency (repeat purchases)", "购买频次（重复购买次数）"),
+    "recency": ("Recency (time of last purchase)", "最近购买时间"),
+    "p_alive": ("P(alive)", "存活概率"),
+    "p_alive_title": ("Probability a customer is still active", "客户仍然活跃的概率"),
+    "expected_purchases": ("Expected purchases", "预期购买次数"),
+    "calibration_frequency": ("Purchases in calibration period", "校准期购买次数"),
+    "holdout_purchases": ("Mean purchases in holdout period", "验证期平均购买次数"),
+    "holdout_title": ("Holdout check: actual vs predicted purchases", "验证期检验：实际与预测购买次数"),
+    "actual": ("Actual", "实际"),
+    "predicted": ("Model (BG/NBD)", "模型预测（BG/NBD）"),
+    "cumulative_purchases": ("Cumulative repeat purchases", "累计重复购买次数"),
+    "tracking_title": ("Cumulative repeat purchases: actual vs model", "累计重复购买：实际与模型"),
+    "calibration_end": ("End of calibration", "校准期结束"),
+    "date": ("Date", "日期"),
+    "tier": ("CLV tier", "客户类型"),
+    "vip": ("VIP", "VIP客户"),
+    "major": ("Major", "主要客户"),
+    "ordinary": ("Ordinary", "普通客户"),
+    "small": ("Small", "小客户"),
+    "share_of_customers": ("Share of customers", "客户数占比"),
+    "share_of_clv": ("Share of total CLV", "终身价值占比"),
+    "tiers_title": ("Customer tiers by CLV", "按客户终身价值划分的客户类型"),
+    "present_value": ("Present value", "现值"),
 })
 
 # --- value-based segmentation (SPEC §4, §5) ------------------------------

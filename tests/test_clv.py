@@ -207,3 +207,34 @@ def test_row_sum_tolerance_is_stated():
     nearly[0] = [0.7, 0.2, 0.1 + 5e-6]
     with pytest.raises(CrmlabValueError, match="tolerance 1e-06"):
         clv.share_evolution(SHARES, nearly, periods=1)
+
+
+# ---------------------------------------------------------------- charts (bilingual labels)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_clv_charts_are_labelled_in_both_languages(lang):
+    import matplotlib.pyplot as plt
+
+    from crmlab import btyd
+    from crmlab.datasets import clv as clv_data
+    from crmlab.i18n import t
+    from crmlab.plotting import clv as pc
+
+    ax = pc.plot_share_evolution(clv.share_evolution(SHARES, SWITCHING, periods=5),
+                                 stationary=clv.stationary_shares(SWITCHING), lang=lang)
+    assert ax.get_title() == t("share_evolution_title", lang) and ax.get_ylabel() == t("spending_share", lang)
+    sweep = clv.migration_sweep(SHARES, SWITCHING, source="A", target="A", values=[0.6, 0.7, 0.8],
+                                contribution=500, rate=0.09, periods=2)
+    assert pc.plot_sensitivity(sweep, baseline=0.7, lang=lang).get_ylabel() == t("clv", lang)
+    log = clv_data.load_transactions()
+    summary = btyd.summarize_transactions(log, calibration_end=clv_data.CALIBRATION_END,
+                                          observation_end=clv_data.OBSERVATION_END)
+    model = btyd.BetaGeoModel().fit(summary)
+    assert pc.plot_p_alive_matrix(model, T=52, lang=lang).get_xlabel().startswith(t("recency", lang))
+    ax = pc.plot_holdout_by_frequency(btyd.holdout_by_frequency(model, summary), lang=lang)
+    assert [tick.get_text() for tick in ax.get_xticklabels()][-1] == "7+"
+    track = btyd.cumulative_tracking(model, log, calibration_end=clv_data.CALIBRATION_END)
+    assert pc.plot_cumulative_tracking(track, lang=lang).get_ylabel() == t("cumulative_purchases", lang)
+    tiers = clv.clv_tiers(pd.Series(np.arange(1.0, 201.0)))
+    ax = pc.plot_clv_tiers(tiers, lang=lang)
+    assert ax.get_xticklabels()[0].get_text().startswith(t("vip", lang))
+    plt.close("all")
