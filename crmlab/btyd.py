@@ -69,7 +69,7 @@ def read_transactions(path, *, format: str = "csv", customer: str = "customer_id
     ``format="csv"``: a CSV with the named columns (``date_format`` passed to
     ``pandas.to_datetime``; ISO dates need none).  ``format="cdnow"``: the whitespace
     files of the CDNOW data (FHL 2005a) — ``id date(YYYYMMDD) quantity amount``, or with
-    a sample id after the customer id (``CDNOW_sample.txt``).  Nothing is dropped; bad
+    a sample id after the customer id (``CDNOW_sample.txt``); a header line is skipped.  Nothing is dropped; bad
     dates or amounts raise with the offending rows.
     """
     check_choice(format, "format", ("csv", "cdnow"))
@@ -80,7 +80,10 @@ def read_transactions(path, *, format: str = "csv", customer: str = "customer_id
         if raw.shape[1] not in names:
             raise CrmlabValueError(f"a CDNOW-format file has 4 or 5 whitespace-separated columns, {path} has {raw.shape[1]}")
         raw.columns = names[raw.shape[1]]
-        log = pd.DataFrame({"customer_id": raw["customer_id"].astype(int),
+        if not str(raw["date"].iloc[0]).isdigit():  # a header line (CDNOW_master.txt has one)
+            raw = raw.iloc[1:].reset_index(drop=True)
+        ids = raw["customer_id"]
+        log = pd.DataFrame({"customer_id": ids.astype(np.int64) if ids.str.isdigit().all() else ids,
                             "date": _parse_dates(raw["date"], "%Y%m%d", "date"),
                             "amount": _parse_amounts(raw["amount"], "amount")})
         if "quantity" in raw:

@@ -81,6 +81,10 @@ TERMS.update({
     "share_of_clv": ("Share of total CLV", "终身价值占比"),
     "tiers_title": ("Customer tiers by CLV", "按客户终身价值划分的客户类型"),
     "present_value": ("Present value", "现值"),
+    "time_unit_D": ("days", "天"),
+    "time_unit_W": ("weeks", "周"),
+    "time_unit_M": ("months", "月"),
+    "time_unit_Y": ("years", "年"),
 })
 
 # --- value-based segmentation (SPEC §4, §5) ------------------------------

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from ..clv import TierResult
-from ..i18n import check_lang, t
+from ..i18n import TERMS, check_lang, t
 from . import FIGSIZE_SQUARE, FIGSIZE_WIDE, new_axes
 
 
@@ -65,11 +65,12 @@ def plot_p_alive_matrix(model, *, T: float, max_frequency: int = 20, n_recency: 
     z = model.probability_alive(grid).to_numpy().reshape(ff.shape)
     mesh = ax.pcolormesh(rec, freq, z, vmin=0, vmax=1, cmap="viridis", shading="auto")
     fig.colorbar(mesh, ax=ax, label=t("p_alive", lang))
-    unit = getattr(model, "time_unit_", "")
+    unit_key = f"time_unit_{getattr(model, 'time_unit_', '')}"
+    unit = t(unit_key, lang) if unit_key in TERMS else getattr(model, "time_unit_", "")
     ax.set_xlabel(f"{t('recency', lang)} [{unit}]")
     ax.set_ylabel(t("frequency", lang))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(f"{t('p_alive_title', lang)} (T = {T:g} {unit})")
+    ax.set_title(f"{t('p_alive_title', lang)} (T = {T:.1f} {unit})")
     return ax
 
 
