@@ -356,9 +356,8 @@ def _bgnbd_negll_grad(log_params, x, tx, T, w):
 
 def _collapse(*columns):
     """Unique rows of the given columns and their multiplicities (fits are over unique rows)."""
-    stacked = np.column_stack(columns)
-    uniq, counts = np.unique(stacked, axis=0, return_counts=True)
-    return [uniq[:, i] for i in range(uniq.shape[1])], counts.astype(float)
+    uniq, inverse = _unique_rows(*columns)
+    return uniq, np.bincount(inverse, minlength=uniq[0].size).astype(float)
 
 
 class BetaGeoModel:
@@ -446,9 +445,15 @@ def _alive_growth(r, alpha, a, b, x, T, t):
 
 
 def _unique_rows(*columns):
-    stacked = np.column_stack(columns)
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return [uniq[:, i] for i in range(uniq.shape[1])], inverse.ravel()
+    """Unique rows of equal-length 1-D arrays and each row's group code (hash-based, O(n))."""
+    n = len(columns[0])
+    key = np.zeros(n, dtype=np.int64)
+    for col in columns:
+        codes, levels = pd.factorize(np.asarray(col))
+        key, _ = pd.factorize(key * len(levels) + codes)  # re-factorize to keep the mixed-radix key small
+    first = np.empty(key.max() + 1 if n else 0, dtype=np.int64)
+    first[key[::-1]] = np.arange(n - 1, -1, -1)  # index of each group's first row
+    return [np.asarray(col)[first] for col in columns], key
 
 
 def _conditional_purchases(r, alpha, a, b, x, tx, T, t):
@@ -534,12 +539,12 @@ class GammaGammaModel:
 
 # =========================================================================== CLV and checks
 def customer_lifetime_value(purchase_model: BetaGeoModel, spend_model: GammaGammaModel | None, summary: pd.DataFrame, *,
-                            periods: int = 12, period_length: float = 52.0 / 12.0, rate: float = 0.01,
+                            periods: int = 12, period_length: float = 365.25 / 12 / 7, rate: float = 0.01,
                             timing: str = "end", margin: float = 1.0, spend=None) -> pd.DataFrame:
     """Discounted expected CLV per customer over ``periods`` steps (see module docstring).
 
-    ``period_length`` is one step in the model's time unit (default: a month, 52/12
-    weeks, for weekly summaries); ``rate`` is the discount rate per step; ``timing``
+    ``period_length`` is one step in the model's time unit (default: an average month,
+    365.25/12/7 ≈ 4.348 weeks, for weekly summaries; lifetimes uses 4.345); ``rate`` is the discount rate per step; ``timing``
     places each step's purchases at its start, middle or end; ``margin`` converts spend
     to profit.  Spend per purchase comes from ``spend_model.expected_spend`` or, if that
     is ``None``, from ``spend`` (scalar or one value per customer).  Returns expected

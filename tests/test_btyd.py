@@ -116,12 +116,12 @@ def test_fit_recovers_simulation_parameters(bundled_summary):
 def test_clv_discounting_and_units(bundled_summary):
     bg = btyd.BetaGeoModel().fit(bundled_summary)
     gg = btyd.GammaGammaModel().fit(bundled_summary)
-    undiscounted = btyd.customer_lifetime_value(bg, gg, bundled_summary, periods=12, rate=0.0)
-    # with d = 0 the CLV is expected purchases over 12 months × expected spend
-    horizon = bg.conditional_expected_purchases(bundled_summary, 12 * 52 / 12)
+    undiscounted = btyd.customer_lifetime_value(bg, gg, bundled_summary, periods=12, period_length=4.0, rate=0.0)
+    # with d = 0 the CLV is expected purchases over 12 steps of 4 weeks × expected spend
+    horizon = bg.conditional_expected_purchases(bundled_summary, 48.0)
     assert undiscounted["expected_purchases"].to_numpy() == pytest.approx(horizon.to_numpy())
     assert undiscounted["clv"].to_numpy() == pytest.approx((horizon * gg.expected_spend(bundled_summary)).to_numpy())
-    discounted = btyd.customer_lifetime_value(bg, gg, bundled_summary, periods=12, rate=0.01)
+    discounted = btyd.customer_lifetime_value(bg, gg, bundled_summary, periods=12, period_length=4.0, rate=0.01)
     assert (discounted["clv"] < undiscounted["clv"] + 1e-12).all()
     assert discounted.attrs["time_unit"] == "W" and discounted.attrs["timing"] == "end"
 
