@@ -176,19 +176,26 @@ def _daily_log(log: pd.DataFrame, *, customer: str, date: str, amount: str | Non
         keep &= ~after
     if not keep.all():
         ids, days, amt = ids[keep], days[keep], amt[keep]
-    codes, customers = pd.factorize(ids, sort=True)
     day0 = days.min()
     span = int(days.max() - day0) + 1
-    key = codes.astype(np.int64) * span + (days - day0)
-    order = np.argsort(key, kind="stable")
+    id_values = np.asarray(ids)
+    if pd.api.types.is_integer_dtype(id_values.dtype) and (int(id_values.max()) - int(id_values.min()) + 1) * span < 2 ** 62:
+        id_min = int(id_values.min())  # integer ids pack straight into the sort key (no hashing)
+        raw_code, levels = id_values.astype(np.int64) - id_min, None
+    else:
+        raw_code, levels = pd.factorize(ids, sort=True)
+    key = raw_code.astype(np.int64) * span + (days - day0)
+    order = np.argsort(key)  # order within a (customer, day) group is irrelevant: amounts are summed
     key_sorted = key[order]
-    new_day = np.r_[True, key_sorted[1:] != key_sorted[:-1]]
-    day_starts = np.flatnonzero(new_day)
+    day_starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
     day_key = key_sorted[day_starts]
-    cust = day_key // span
+    raw_cust = day_key // span
     day = day_key % span + day0
     day_amount = np.add.reduceat(amt[order], day_starts)
-    starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
+    new_customer = np.r_[True, raw_cust[1:] != raw_cust[:-1]]
+    starts = np.flatnonzero(new_customer)
+    cust = np.cumsum(new_customer) - 1
+    customers = raw_cust[starts] + id_min if levels is None else np.asarray(levels)[raw_cust[starts]]
     return _DailyLog(pd.Index(customers, name="customer_id"), cust, day, day_amount, starts, n_zero, dropped)
 
 
