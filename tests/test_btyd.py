@@ -175,3 +175,20 @@ def test_bad_summaries_and_unfitted_models():
         btyd.BetaGeoModel().fit(pd.DataFrame({"frequency": [1.5], "recency": [1.0], "T": [3.0]}))
     with pytest.raises(CrmlabValueError, match="not fitted"):
         btyd.BetaGeoModel().summary()
+
+
+def test_read_transactions_csv_mapping(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("client;when;paid\n".replace(";", ",") + "x1,03/01/2024,10.5\nx1,20/01/2024,4\nx2,05/01/2024,7\n")
+    log = btyd.read_transactions(path, customer="client", date="when", amount="paid", date_format="%d/%m/%Y")
+    assert log.columns.tolist() == ["customer_id", "date", "amount"]
+    assert log["date"].iloc[1] == pd.Timestamp("2024-01-20")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer_id,date,amount\n1,2024-13-45,3\n")
+    with pytest.raises(CrmlabValueError, match="unparseable dates"):
+        btyd.read_transactions(bad)
+
+
+def test_read_cdnow_master_with_header(cdnow):
+    master = btyd.read_transactions(cdnow / "CDNOW_master.txt", format="cdnow")  # has a header line
+    assert len(master) == 69659 and master["customer_id"].nunique() == 23570
