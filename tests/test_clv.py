@@ -221,20 +221,20 @@ def test_clv_charts_are_labelled_in_both_languages(lang):
 
     ax = pc.plot_share_evolution(clv.share_evolution(SHARES, SWITCHING, periods=5),
                                  stationary=clv.stationary_shares(SWITCHING), lang=lang)
-    assert ax.get_title() == t("share_evolution_title", lang) and ax.get_ylabel() == t("spending_share", lang)
+    assert ax.get_title() == t("clv_share_evolution_title", lang) and ax.get_ylabel() == t("clv_spending_share", lang)
     sweep = clv.migration_sweep(SHARES, SWITCHING, source="A", target="A", values=[0.6, 0.7, 0.8],
                                 contribution=500, rate=0.09, periods=2)
-    assert pc.plot_sensitivity(sweep, baseline=0.7, lang=lang).get_ylabel() == t("clv", lang)
+    assert pc.plot_sensitivity(sweep, baseline=0.7, lang=lang).get_ylabel() == t("clv_value", lang)
     log = clv_data.load_transactions()
     summary = btyd.summarize_transactions(log, calibration_end=clv_data.CALIBRATION_END,
                                           observation_end=clv_data.OBSERVATION_END)
     model = btyd.BetaGeoModel().fit(summary)
-    assert pc.plot_p_alive_matrix(model, T=52, lang=lang).get_xlabel().startswith(t("recency", lang))
+    assert pc.plot_p_alive_matrix(model, T=52, lang=lang).get_xlabel().startswith(t("clv_recency", lang))
     ax = pc.plot_holdout_by_frequency(btyd.holdout_by_frequency(model, summary), lang=lang)
     assert [tick.get_text() for tick in ax.get_xticklabels()][-1] == "7+"
     track = btyd.cumulative_tracking(model, log, calibration_end=clv_data.CALIBRATION_END)
-    assert pc.plot_cumulative_tracking(track, lang=lang).get_ylabel() == t("cumulative_purchases", lang)
+    assert pc.plot_cumulative_tracking(track, lang=lang).get_ylabel() == t("clv_cumulative_purchases", lang)
     tiers = clv.clv_tiers(pd.Series(np.arange(1.0, 201.0)))
     ax = pc.plot_clv_tiers(tiers, lang=lang)
-    assert ax.get_xticklabels()[0].get_text().startswith(t("vip", lang))
+    assert ax.get_xticklabels()[0].get_text().startswith(t("clv_vip", lang))
     plt.close("all")

@@ -20,20 +20,20 @@ def plot_share_evolution(shares: pd.DataFrame, *, stationary: pd.Series | None =
     check_lang(lang)
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
     for k, brand in enumerate(shares.columns):
-        line, = ax.plot(shares.index, shares[brand], marker="o", label=f"{t('brand', lang)} {brand}")
+        line, = ax.plot(shares.index, shares[brand], marker="o", label=f"{t('clv_brand', lang)} {brand}")
         if stationary is not None:
             ax.axhline(stationary[brand], color=line.get_color(), linestyle="--", linewidth=1)
             ax.annotate(f"{stationary[brand]:.1%}", (shares.index[-1], stationary[brand]), xytext=(4, 2),
                         textcoords="offset points", color=line.get_color(), fontsize=9)
     ax.set_xlabel(t("period", lang))
-    ax.set_ylabel(t("spending_share", lang))
+    ax.set_ylabel(t("clv_spending_share", lang))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xticks(shares.index)
-    ax.set_title(t("share_evolution_title", lang))
+    ax.set_title(t("clv_share_evolution_title", lang))
     handles, labels = ax.get_legend_handles_labels()
     if stationary is not None:
         handles.append(Line2D([], [], color="grey", linestyle="--"))
-        labels.append(t("stationary_share", lang))
+        labels.append(t("clv_stationary_share", lang))
     ax.legend(handles, labels, loc="best")
     return ax
 
@@ -43,12 +43,12 @@ def plot_sensitivity(sweep: pd.DataFrame, *, baseline: float | None = None, ax=N
     check_lang(lang)
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
     for brand in sweep.columns:
-        ax.plot(sweep.index, sweep[brand], marker="o", label=f"{t('brand', lang)} {brand}")
+        ax.plot(sweep.index, sweep[brand], marker="o", label=f"{t('clv_brand', lang)} {brand}")
     if baseline is not None:
         ax.axvline(baseline, color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel(f"{t('switching_probability', lang)} {sweep.index.name or ''}".strip())
-    ax.set_ylabel(t("clv", lang))
-    ax.set_title(t("sensitivity_title", lang))
+    ax.set_xlabel(f"{t('clv_switching_probability', lang)} {sweep.index.name or ''}".strip())
+    ax.set_ylabel(t("clv_value", lang))
+    ax.set_title(t("clv_sensitivity_title", lang))
     ax.legend(loc="best")
     return ax
 
@@ -64,13 +64,13 @@ def plot_p_alive_matrix(model, *, T: float, max_frequency: int = 20, n_recency: 
                          "T": np.full(ff.size, float(T))})
     z = model.probability_alive(grid).to_numpy().reshape(ff.shape)
     mesh = ax.pcolormesh(rec, freq, z, vmin=0, vmax=1, cmap="viridis", shading="auto")
-    fig.colorbar(mesh, ax=ax, label=t("p_alive", lang))
-    unit_key = f"time_unit_{getattr(model, 'time_unit_', '')}"
+    fig.colorbar(mesh, ax=ax, label=t("clv_p_alive", lang))
+    unit_key = f"clv_time_unit_{getattr(model, 'time_unit_', '')}"
     unit = t(unit_key, lang) if unit_key in TERMS else getattr(model, "time_unit_", "")
-    ax.set_xlabel(f"{t('recency', lang)} [{unit}]")
-    ax.set_ylabel(t("frequency", lang))
+    ax.set_xlabel(f"{t('clv_recency', lang)} [{unit}]")
+    ax.set_ylabel(t("clv_frequency", lang))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(f"{t('p_alive_title', lang)} (T = {T:.1f} {unit})")
+    ax.set_title(f"{t('clv_p_alive_title', lang)} (T = {T:.1f} {unit})")
     return ax
 
 
@@ -80,12 +80,12 @@ def plot_holdout_by_frequency(table: pd.DataFrame, *, ax=None, lang: str = "en")
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
     x = np.arange(len(table))
     width = 0.4
-    ax.bar(x - width / 2, table["actual"], width, label=t("actual", lang))
-    ax.bar(x + width / 2, table["predicted"], width, label=t("predicted", lang))
+    ax.bar(x - width / 2, table["actual"], width, label=t("clv_actual", lang))
+    ax.bar(x + width / 2, table["predicted"], width, label=t("clv_predicted", lang))
     ax.set_xticks(x, table.index)
-    ax.set_xlabel(t("calibration_frequency", lang))
-    ax.set_ylabel(t("holdout_purchases", lang))
-    ax.set_title(t("holdout_title", lang))
+    ax.set_xlabel(t("clv_calibration_frequency", lang))
+    ax.set_ylabel(t("clv_holdout_purchases", lang))
+    ax.set_title(t("clv_holdout_title", lang))
     ax.legend(loc="upper left")
     return ax
 
@@ -94,16 +94,16 @@ def plot_cumulative_tracking(track: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Actual vs expected cumulative repeat purchases (:func:`crmlab.btyd.cumulative_tracking`), calibration end marked."""
     check_lang(lang)
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
-    ax.plot(track["date"], track["actual"], label=t("actual", lang))
-    ax.plot(track["date"], track["expected"], linestyle="--", label=t("predicted", lang))
+    ax.plot(track["date"], track["actual"], label=t("clv_actual", lang))
+    ax.plot(track["date"], track["expected"], linestyle="--", label=t("clv_predicted", lang))
     cal = track.attrs.get("calibration_end")
     if cal:
         ax.axvline(pd.Timestamp(cal), color="grey", linestyle=":", linewidth=1)
-        ax.annotate(t("calibration_end", lang), (pd.Timestamp(cal), ax.get_ylim()[1]), xytext=(4, -14),
+        ax.annotate(t("clv_calibration_end", lang), (pd.Timestamp(cal), ax.get_ylim()[1]), xytext=(4, -14),
                     textcoords="offset points", fontsize=9, color="grey")
-    ax.set_xlabel(t("date", lang))
-    ax.set_ylabel(t("cumulative_purchases", lang))
-    ax.set_title(t("tracking_title", lang))
+    ax.set_xlabel(t("clv_date", lang))
+    ax.set_ylabel(t("clv_cumulative_purchases", lang))
+    ax.set_title(t("clv_tracking_title", lang))
     ax.legend(loc="lower right")
     ax.tick_params(axis="x", labelrotation=30)
     return ax
@@ -116,15 +116,15 @@ def plot_clv_tiers(result: TierResult, *, ax=None, lang: str = "en"):
     table = result.cutoffs
     x = np.arange(len(table))
     width = 0.4
-    b1 = ax.bar(x - width / 2, table["share"], width, label=t("share_of_customers", lang))
-    b2 = ax.bar(x + width / 2, table["clv_share"], width, label=t("share_of_clv", lang))
+    b1 = ax.bar(x - width / 2, table["share"], width, label=t("clv_share_of_customers", lang))
+    b2 = ax.bar(x + width / 2, table["clv_share"], width, label=t("clv_share_of_clv", lang))
     ax.bar_label(b1, labels=[f"{v:.0%}" for v in table["share"]], fontsize=9)
     ax.bar_label(b2, labels=[f"{v:.0%}" for v in table["clv_share"]], fontsize=9)
-    labels = [f"{t(name, lang)}\n≥ {low:,.0f}" if np.isfinite(low) else t(name, lang)
+    labels = [f"{t('clv_' + name, lang)}\n≥ {low:,.0f}" if np.isfinite(low) else t("clv_" + name, lang)
               for name, low in zip(table["tier"], table["min_clv"])]
     ax.set_xticks(x, labels)
-    ax.set_xlabel(t("tier", lang))
+    ax.set_xlabel(t("clv_tier", lang))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    ax.set_title(t("tiers_title", lang))
+    ax.set_title(t("clv_tiers_title", lang))
     ax.legend(loc="upper left")
     return ax
