@@ -52,12 +52,14 @@ log-parameters, analytic vectorised gradients, customers collapsed to unique
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 from scipy.special import betaln, digamma, gammaln, hyp2f1
+from threadpoolctl import ThreadpoolController
 
 from .validation import CrmlabValueError, check_choice, check_columns, check_scalar
 
@@ -308,10 +310,21 @@ def _check_summary(summary: pd.DataFrame, frequency: str, recency: str | None, T
     return arrays
 
 
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """The BLAS libraries loaded in this process (scanned once; numpy's and scipy's are loaded by now)."""
+    return ThreadpoolController()
+
+
 def _fit_loglik(negll_grad, x0, n_weight):
-    """Minimise −LL/n over log-parameters with L-BFGS-B and the analytic gradient."""
-    res = optimize.minimize(lambda z: tuple(v / n_weight for v in negll_grad(z)), x0, jac=True, method="L-BFGS-B",
-                            options={"maxiter": 2000, "gtol": 1e-10, "ftol": 1e-15})
+    """Minimise −LL/n over log-parameters with L-BFGS-B and the analytic gradient.
+
+    BLAS is held to one thread: the optimiser's tiny matrix algebra gains nothing from
+    threads, and on a busy machine multi-threaded BLAS spinning made fits 10–20× slower.
+    """
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        res = optimize.minimize(lambda z: tuple(v / n_weight for v in negll_grad(z)), x0, jac=True, method="L-BFGS-B",
+                                options={"maxiter": 2000, "gtol": 1e-10, "ftol": 1e-15})
     if not res.success and res.nit == 0:
         raise CrmlabValueError(f"maximum-likelihood fit failed: {res.message}")
     return res
@@ -345,25 +358,41 @@ def _summary_table(params: pd.Series, se: np.ndarray) -> pd.DataFrame:
 
 # =========================================================================== BG/NBD
 def _bgnbd_negll_grad(log_params, x, tx, T, w):
-    """−LL and its gradient w.r.t. log-parameters for the BG/NBD (FHL 2005a eq. 6), weights w per row."""
+    """−LL and its gradient w.r.t. log-parameters for the BG/NBD (FHL 2005a eq. 6), weights w per row.
+
+    LL = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
+         + ln[(α+T)^−(r+x) + 1{x>0}·a/(b+x−1)·(α+tₓ)^−(r+x)].
+    The special-function terms depend on x only, so they are evaluated once per distinct x
+    (weighted by the rows' total weight); only the last, recency/age term is per row.
+    """
     r, alpha, a, b = np.exp(log_params)
+    levels, inverse = np.unique(x, return_inverse=True)
+    lw = np.bincount(inverse, weights=w, minlength=levels.size)
+    # terms in x only
+    rl, bl, abl = r + levels, b + levels, a + b + levels
+    ll_x = gammaln(rl) - gammaln(r) + r * np.log(alpha) + betaln(a, bl) - betaln(a, b)
+    gr_x = digamma(rl) - digamma(r) + np.log(alpha)
+    ga_x = digamma(a + b) - digamma(abl)
+    gb_x = digamma(bl) - digamma(abl) - digamma(b) + digamma(a + b)
+    # per-row recency/age term
     rx = r + x
     has = x > 0
     ln_at = np.log(alpha + T)
     ln_atx = np.log(alpha + tx)
-    u1 = -rx * ln_at
     bx1 = np.where(has, b + x - 1.0, 1.0)
+    u1 = -rx * ln_at
     u2 = np.where(has, np.log(a) - np.log(bx1) - rx * ln_atx, -np.inf)
     d = np.logaddexp(u1, u2)
     w2 = np.where(has, np.exp(u2 - d), 0.0)
     w1 = 1.0 - w2
-    ll = gammaln(rx) - gammaln(r) + r * np.log(alpha) + betaln(a, b + x) - betaln(a, b) + d
-    g_r = digamma(rx) - digamma(r) + np.log(alpha) - w1 * ln_at - w2 * ln_atx
-    g_alpha = r / alpha - w1 * rx / (alpha + T) - w2 * rx / (alpha + tx)
-    g_a = digamma(a + b) - digamma(a + b + x) + w2 / a
-    g_b = digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b) - w2 / bx1
-    grad = np.array([w @ g_r, w @ g_alpha, w @ g_a, w @ g_b]) * np.array([r, alpha, a, b])
-    return -(w @ ll), -grad
+    ll = lw @ ll_x + w @ d
+    grad = np.array([
+        lw @ gr_x - w @ (w1 * ln_at + w2 * ln_atx),
+        w.sum() * r / alpha - w @ (rx * (w1 / (alpha + T) + w2 / (alpha + tx))),
+        lw @ ga_x + (w @ w2) / a,
+        lw @ gb_x - w @ (w2 / bx1),
+    ]) * np.array([r, alpha, a, b])
+    return -ll, -grad
 
 
 def _collapse(*columns):
