@@ -39,11 +39,11 @@ log-parameters, analytic vectorised gradients, customers collapsed to unique
   install and run in a fresh venv on Python 3.11 / numpy 2.4 / pandas 3.1 / scipy 1.17
   with autograd 1.9 — the issue's "fails on fresh install" was not reproduced — but
   that is luck, not maintenance.)  On CDNOW our parameters agree with lifetimes' to
-  1e-6, conditional expectations to 1e-6, CLV to 1e-10; our fit is ≈ 3× faster,
-  the 1M-customer CLV ≈ 100× faster, the log summary ≈ 8× faster.
+  1e-6, conditional expectations to 1e-6, CLV to 1e-10; our fit is ≈ 10× faster,
+  the 1M-customer CLV ≈ 100× faster, the log summary ≈ 8–14× faster (bench_clv.py).
 * *pymc-marketing* (``pymc_marketing.clv``) is the maintained Bayesian library, but
-  brings PyMC/PyTensor (a C tool chain, ~30 s first compilation, ~1.4 s per MAP fit
-  afterwards); its MAP fit uses priors, so on CDNOW it gives a = 0.71, b = 2.09 rather
+  brings PyMC/PyTensor (a C tool chain, ~30 s first compilation, 1.4–5 s per MAP fit
+  afterwards on this machine); its MAP fit uses priors, so on CDNOW it gives a = 0.71, b = 2.09 rather
   than the published MLE.  It stays an optional route for users who want posterior
   uncertainty, not a dependency: our summaries use its column names (``frequency``,
   ``recency``, ``T``, ``monetary_value``), so ``summarize_transactions(...)
