@@ -164,6 +164,38 @@ TERMS.update({
 
 # --- customer lifetime value (SPEC §3) -----------------------------------
 TERMS.update({
+    "clv_value": ("Customer lifetime value", "客户终身价值"),
+    "clv_brand": ("Brand", "品牌"),
+    "clv_spending_share": ("Share of spending", "支出份额"),
+    "clv_stationary_share": ("Long-run share", "稳态份额"),
+    "clv_share_evolution_title": ("Spending shares under brand switching", "品牌转换下的支出分配"),
+    "clv_switching_probability": ("Switching probability", "转换概率"),
+    "clv_sensitivity_title": ("How each brand's CLV responds to a switching probability", "转换概率变化对各品牌客户终身价值的影响"),
+    "clv_frequency": ("Frequency (repeat purchases)", "购买频次（重复购买次数）"),
+    "clv_recency": ("Recency (time of last purchase)", "最近购买时间"),
+    "clv_p_alive": ("P(alive)", "存活概率"),
+    "clv_p_alive_title": ("Probability a customer is still active", "客户仍然活跃的概率"),
+    "clv_calibration_frequency": ("Purchases in calibration period", "校准期购买次数"),
+    "clv_holdout_purchases": ("Mean purchases in holdout period", "验证期平均购买次数"),
+    "clv_holdout_title": ("Holdout check: actual vs predicted purchases", "验证期检验：实际与预测购买次数"),
+    "clv_actual": ("Actual", "实际"),
+    "clv_predicted": ("Model (BG/NBD)", "模型预测（BG/NBD）"),
+    "clv_cumulative_purchases": ("Cumulative repeat purchases", "累计重复购买次数"),
+    "clv_tracking_title": ("Cumulative repeat purchases: actual vs model", "累计重复购买：实际与模型"),
+    "clv_calibration_end": ("End of calibration", "校准期结束"),
+    "clv_date": ("Date", "日期"),
+    "clv_tier": ("CLV tier", "客户类型"),
+    "clv_vip": ("VIP", "VIP客户"),
+    "clv_major": ("Major", "主要客户"),
+    "clv_ordinary": ("Ordinary", "普通客户"),
+    "clv_small": ("Small", "小客户"),
+    "clv_share_of_customers": ("Share of customers", "客户数占比"),
+    "clv_share_of_clv": ("Share of total CLV", "终身价值占比"),
+    "clv_tiers_title": ("Customer tiers by CLV", "按客户终身价值划分的客户类型"),
+    "clv_time_unit_D": ("days", "天"),
+    "clv_time_unit_W": ("weeks", "周"),
+    "clv_time_unit_M": ("months", "月"),
+    "clv_time_unit_Y": ("years", "年"),
 })
 
 # --- value-based segmentation (SPEC §4, §5) ------------------------------

@@ -1,0 +1,599 @@
+"""Deterministic customer lifetime value (SPEC §3): textbook, retention and migration models.
+
+Sources
+-------
+* General definition CLV = Σₜ RPₜ / (1 + d)ᵗ, t = 1 … T — seed 003 §2.4.4.
+* Textbook Models 1–3 (no share of wallet) — seed 003 §2.4.4 【补充】, Examples 1–2.
+  The seed spells out Models 1 and 3 only by their worked answers; both answers are
+  reproduced exactly with **end-of-period** payments (t = 1 … n, exponent t):
+  Example 2, Model 1, customer A: 500 × (1 − 1.09⁻⁵)/0.09 = 1944.8 → 1945, while
+  start-of-period payments would give 2119.9 and mid-period 2030.4.  ``timing="end"``
+  is therefore the default everywhere in this module except the Markov reward model,
+  whose source (Pfeifer & Carraway 2000) collects the first reward undiscounted.
+* Model 2 ("profit-based", 基于利润) is not spelled out in the seed.  We take the
+  literature's profit form CLV = Σ margins/(1+d)ᵗ − acquisition cost (Jain & Singh
+  2002, J. Interactive Marketing 16(2) eq. 1; Gupta & Lehmann 2003, J. Interactive
+  Marketing 17(1)): the first purchase net of its acquisition cost plus the
+  discounted yearly revenue, CLV₂ = P0 − C0 + Σₜ Iₙ/(1+r)ᵗ.  The three models then
+  nest: Model 1 (revenue) ≥ Model 2 (− acquisition cost) ≥ Model 3 (− service cost).
+* Retention ("lost-for-good") models — Dwyer (1997) via seed 003; constant margin and
+  retention closed forms of Gupta & Lehmann (2003) (margin multiple r / (1 + d − r))
+  and Berger & Nasr (1998, J. Interactive Marketing 12(1)) Case 1 (yearly
+  contribution from year 0, retention spending at mid-year); retention as a function
+  of retention spending, r = ceiling·(1 − e^(−k·M)) (Berger & Nasr Case 4, as in
+  Blattberg & Deighton 1996).
+* Migration ("always-a-share") models — seed 003 Examples 3–4 (brand-switching Markov
+  chain, shares Sₜ = S₀·Mᵗ) and Pfeifer & Carraway (2000, J. Interactive Marketing
+  14(2)): V_T = Σₜ₌₀^T [(1+d)⁻¹P]ᵗ R, V_∞ = [I − (1+d)⁻¹P]⁻¹ R.
+* Churn and group lifetime, lifecycle profit — seed 003 §2.5.5–2.5.6.
+* CLV tiers VIP / major / ordinary / small — seed 003 §2.1.1 (types by CLV); the
+  default 1 % / 4 % / 15 % / 80 % split is the customer pyramid of Chinese CRM
+  textbooks (e.g. 苏朝晖《客户关系管理》), in the spirit of Zeithaml, Rust & Lemon (2001).
+
+Units: money in whatever currency the inputs use; rates per period (the period is
+whatever the cash flows use — a year in the textbook examples).  Transition-matrix
+rows must sum to 1 within :data:`ROW_SUM_TOLERANCE`.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .validation import CrmlabValueError, check_choice, check_probability_matrix, check_scalar, check_weights
+
+TIMINGS = ("start", "middle", "end")
+TIMING_OFFSET = {"start": 1.0, "middle": 0.5, "end": 0.0}
+ROW_SUM_TOLERANCE = 1e-6
+TIER_NAMES = ("vip", "major", "ordinary", "small")
+DEFAULT_TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
+
+
+@dataclass(frozen=True)
+class CLVResult:
+    """A CLV value with the cash-flow table that produced it and the conventions used."""
+
+    value: float
+    table: pd.DataFrame
+    settings: dict = field(default_factory=dict)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+
+# --------------------------------------------------------------------------- checks
+def _check_rate(rate, name: str = "rate") -> float:
+    """A discount rate per period: 0 ≤ rate < 1 (a rate of 100 % or more is rejected as a typo for a percentage)."""
+    return check_scalar(rate, name, low=0.0, high=1.0, high_inclusive=False)
+
+
+def _check_timing(timing: str) -> float:
+    check_choice(timing, "timing", TIMINGS)
+    return TIMING_OFFSET[timing]
+
+
+def _check_horizon(periods, name: str = "periods", *, allow_inf: bool = True) -> float:
+    """Horizon in whole periods ≥ 1, or ``np.inf`` / ``None`` for an infinite horizon where allowed."""
+    if periods is None or (isinstance(periods, float) and np.isinf(periods)):
+        if not allow_inf:
+            raise CrmlabValueError(f"{name} must be a finite whole number of periods ≥ 1, got {periods!r}")
+        return np.inf
+    return check_scalar(periods, name, low=1, integer=True)
+
+
+def _check_probability_array(values, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise CrmlabValueError(f"{name} must be finite")
+    bad = (arr < 0) | (arr > 1)
+    if np.any(bad):
+        raise CrmlabValueError(f"{name} must lie in [0, 1] (a probability, not a percentage); got {arr[bad].ravel()[:5].tolist()}")
+    return arr
+
+
+def _check_finite_array(values, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise CrmlabValueError(f"{name} must be finite numbers, got {arr.ravel()[~np.isfinite(arr.ravel())][:5].tolist()}")
+    return arr
+
+
+def discount_factors(periods: int, *, rate: float, timing: str = "end") -> np.ndarray:
+    """Discount factors 1/(1+d)^(t − offset), t = 1 … periods; offset 1 (start), ½ (middle) or 0 (end)."""
+    rate = _check_rate(rate)
+    offset = _check_timing(timing)
+    n = _check_horizon(periods, allow_inf=False)
+    t = np.arange(1, n + 1, dtype=float)
+    return (1.0 + rate) ** -(t - offset)
+
+
+# --------------------------------------------------------------------------- general CLV
+def discounted_clv(cash_flows, *, rate: float, timing: str = "end", periods=None) -> np.ndarray | float:
+    """CLV = Σₜ RPₜ / (1+d)^(t − offset) (seed 003 §2.4.4), with explicit payment timing.
+
+    ``cash_flows`` is either a constant profit per period (scalar, or one value per
+    customer as a 1-D array) together with ``periods`` (whole number ≥ 1, or ``None`` /
+    ``np.inf`` for an infinite horizon, requiring ``rate > 0``), or a per-period profit
+    array whose last axis is time (``periods`` then must be ``None``; shape
+    ``(T,)`` or ``(customers, T)``).  Returns a float or one value per customer.
+    """
+    rate = _check_rate(rate)
+    offset = _check_timing(timing)
+    cf = _check_finite_array(cash_flows, "cash_flows")
+    if cf.ndim == 0 or (periods is not None and cf.ndim == 1):
+        n = _check_horizon(periods)
+        if np.isinf(n):
+            if rate == 0:
+                raise CrmlabValueError("rate must be > 0 for an infinite horizon (the sum diverges at rate 0)")
+            annuity = (1.0 + rate) ** offset / rate
+        else:
+            annuity = discount_factors(int(n), rate=rate, timing=timing).sum()
+        out = cf * annuity
+        return float(out) if out.ndim == 0 else out
+    if periods is not None:
+        raise CrmlabValueError("periods must be None when cash_flows is a per-period array (its last axis is the horizon)")
+    factors = discount_factors(cf.shape[-1], rate=rate, timing=timing)
+    out = cf @ factors
+    return float(out) if np.ndim(out) == 0 else out
+
+
+# --------------------------------------------------------------------------- textbook models
+def textbook_clv(
+    model: int,
+    *,
+    yearly_revenue: float,
+    rate: float,
+    years: int,
+    first_price: float = 0.0,
+    acquisition_cost: float = 0.0,
+    service_cost: float = 0.0,
+    timing: str = "end",
+) -> CLVResult:
+    """Seed 003's CLV models for a loyal customer without share of wallet (SPEC §3.2).
+
+    * Model 1 (revenue):   CLV = P0 + Σₜ₌₁..ₙ Iₙ/(1+r)ᵗ
+    * Model 2 (profit):    CLV = P0 − C0 + Σₜ₌₁..ₙ Iₙ/(1+r)ᵗ   (literature form, see module docstring)
+    * Model 3 (contribution): CLV = P0 − C0 + Σₜ₌₁..ₙ (Iₙ − Cs)/(1+r)ᵗ
+
+    ``first_price`` P0 and ``acquisition_cost`` C0 fall at t = 0 (undiscounted); the
+    yearly terms follow ``timing`` (textbook: ``"end"``).  The returned table lists,
+    year by year, the cash flow, discount factor and present value.
+    """
+    check_choice(model, "model", (1, 2, 3))
+    rate = _check_rate(rate)
+    years = int(_check_horizon(years, "years", allow_inf=False))
+    for name, v in {"yearly_revenue": yearly_revenue, "first_price": first_price,
+                    "acquisition_cost": acquisition_cost, "service_cost": service_cost}.items():
+        check_scalar(v, name, low=0.0)
+    yearly = yearly_revenue - (service_cost if model == 3 else 0.0)
+    upfront = first_price - (acquisition_cost if model in (2, 3) else 0.0)
+    factors = discount_factors(years, rate=rate, timing=timing)
+    table = pd.DataFrame({
+        "year": np.arange(0, years + 1),
+        "cash_flow": np.r_[upfront, np.full(years, yearly)],
+        "discount_factor": np.r_[1.0, factors],
+    })
+    table["present_value"] = table["cash_flow"] * table["discount_factor"]
+    settings = {"model": model, "rate": rate, "years": years, "timing": timing}
+    return CLVResult(float(table["present_value"].sum()), table, settings)
+
+
+# --------------------------------------------------------------------------- retention models
+def _survival_offset(first_period: str) -> int:
+    check_choice(first_period, "first_period", ("retained", "certain"))
+    return 1 if first_period == "certain" else 0
+
+
+def retention_clv(
+    *,
+    margin,
+    retention,
+    rate: float,
+    periods=None,
+    timing: str = "end",
+    first_period: str = "retained",
+    acquisition_cost=0.0,
+):
+    """Constant-margin, constant-retention CLV in closed form (Gupta & Lehmann 2003).
+
+    CLV = Σₜ₌₁..T m·sₜ/(1+d)^(t − offset) − AC with survival sₜ = rᵗ when the customer
+    must be retained to earn period 1 (``first_period="retained"``, Gupta & Lehmann's
+    m·r/(1+d−r) for T = ∞ and end-of-period margins) or sₜ = r^(t−1) when period 1 is
+    earned for certain (``"certain"``; with ``timing="start"`` this is m(1+d)/(1+d−r)).
+    With q = r/(1+d) the finite sum is a geometric series.  ``margin``, ``retention``
+    and ``acquisition_cost`` broadcast (one value per customer is fine).
+    """
+    rate = _check_rate(rate)
+    offset = _check_timing(timing)
+    n = _check_horizon(periods)
+    m = _check_finite_array(margin, "margin")
+    r = _check_probability_array(retention, "retention")
+    ac = _check_finite_array(acquisition_cost, "acquisition_cost")
+    shift = _survival_offset(first_period)
+    q = r / (1.0 + rate)
+    # Σₜ₌₁..n qᵗ, written to stay finite at q = 1 (r = 1 + d only if rate = 0, r = 1)
+    if np.isinf(n):
+        if np.any(q >= 1):
+            raise CrmlabValueError("an infinite horizon needs retention < 1 + rate (else the sum diverges)")
+        geometric = q / (1.0 - q)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            geometric = np.where(q == 1.0, n, q * (1.0 - q ** n) / np.where(q == 1.0, 2.0, 1.0 - q))
+    # shifting survival r^(t−1) = rᵗ / r is handled by dividing by r; do it without dividing by 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if shift:
+            geometric = np.where(r > 0, geometric / np.where(r > 0, r, 1.0), 1.0 / (1.0 + rate))
+    out = m * geometric * (1.0 + rate) ** offset - ac
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def retention_clv_table(
+    *, margins, retention, rate: float, timing: str = "end", first_period: str = "retained",
+    acquisition_cost: float = 0.0,
+) -> CLVResult:
+    """CLV with per-period margins mₜ and retention rates rₜ (t = 1 … T).
+
+    Survival sₜ = Π_{k≤t} r_k (``first_period="retained"``) or Π_{k<t} r_k (``"certain"``);
+    CLV = Σₜ mₜ·sₜ/(1+d)^(t − offset) − AC.  Retention may be a scalar (constant).
+    Returns the period table (margin, retention, survival, discount factor, present value).
+    """
+    m = _check_finite_array(margins, "margins")
+    if m.ndim != 1 or m.size == 0:
+        raise CrmlabValueError(f"margins must be a non-empty 1-D sequence (one per period), got shape {m.shape}")
+    r = _check_probability_array(np.broadcast_to(retention, m.shape) if np.ndim(retention) == 0 else retention, "retention")
+    if r.shape != m.shape:
+        raise CrmlabValueError(f"retention must be a scalar or have one value per period ({m.size}), got shape {r.shape}")
+    shift = _survival_offset(first_period)
+    ac = check_scalar(acquisition_cost, "acquisition_cost")
+    survival = np.cumprod(r)
+    if shift:
+        survival = np.r_[1.0, survival[:-1]]
+    factors = discount_factors(m.size, rate=rate, timing=timing)
+    table = pd.DataFrame({"period": np.arange(1, m.size + 1), "margin": m, "retention": r,
+                          "survival": survival, "discount_factor": factors})
+    table["present_value"] = table["margin"] * table["survival"] * table["discount_factor"]
+    settings = {"rate": rate, "timing": timing, "first_period": first_period, "acquisition_cost": ac}
+    return CLVResult(float(table["present_value"].sum() - ac), table, settings)
+
+
+def berger_nasr_case1(*, contribution: float, retention: float, rate: float, years: int,
+                      retention_cost: float = 0.0) -> float:
+    """Berger & Nasr (1998) Case 1: yearly gross contribution, constant retention.
+
+    CLV = GC·Σᵢ₌₀..ₙ rⁱ/(1+d)ⁱ − M·Σᵢ₌₁..ₙ r^(i−1)/(1+d)^(i−½): the contribution of
+    year 0 is earned now, a customer still active in year i yields GC again, and the
+    retention spending M per customer is spent mid-year on those active at the start
+    of the year.
+    """
+    rate = _check_rate(rate)
+    r = float(_check_probability_array(retention, "retention"))
+    n = int(_check_horizon(years, "years", allow_inf=False))
+    gc = check_scalar(contribution, "contribution")
+    cost = check_scalar(retention_cost, "retention_cost", low=0.0)
+    i = np.arange(0, n + 1, dtype=float)
+    revenue = gc * np.sum(r ** i / (1.0 + rate) ** i)
+    spending = cost * np.sum(r ** (i[1:] - 1) / (1.0 + rate) ** (i[1:] - 0.5))
+    return float(revenue - spending)
+
+
+def retention_from_spending(spending, *, ceiling: float, k: float):
+    """Berger & Nasr (1998) Case 4 response curve: r = ceiling·(1 − e^(−k·M)) for spending M ≥ 0 per customer."""
+    ceiling = check_scalar(ceiling, "ceiling", low=0.0, high=1.0)
+    k = check_scalar(k, "k", low=0.0, low_inclusive=False)
+    m = _check_finite_array(spending, "spending")
+    if np.any(m < 0):
+        raise CrmlabValueError(f"spending must be ≥ 0, got {m[m < 0].ravel()[:5].tolist()}")
+    out = ceiling * (1.0 - np.exp(-k * m))
+    return float(out) if out.ndim == 0 else out
+
+
+# --------------------------------------------------------------------------- migration models
+def _labels(n: int, labels) -> list:
+    if labels is None:
+        return [chr(ord("A") + i) for i in range(n)] if n <= 26 else list(range(n))
+    labels = list(labels)
+    if len(labels) != n:
+        raise CrmlabValueError(f"labels must have {n} entries (one per state), got {len(labels)}")
+    return labels
+
+
+def _check_chain(initial_shares, matrix, labels):
+    if isinstance(matrix, pd.DataFrame) and labels is None:
+        labels = list(matrix.index)
+    m = check_probability_matrix(matrix, "matrix", atol=ROW_SUM_TOLERANCE)
+    s = check_weights(initial_shares, "initial_shares", atol=ROW_SUM_TOLERANCE)
+    if s.size != m.shape[0]:
+        raise CrmlabValueError(f"initial_shares has {s.size} entries but matrix is {m.shape[0]}×{m.shape[0]}")
+    return s, m, _labels(m.shape[0], labels)
+
+
+def share_evolution(initial_shares, matrix, *, periods: int, labels=None) -> pd.DataFrame:
+    """Spending shares Sₜ = Sₜ₋₁·M for t = 0 … periods (seed 003 Example 3; rows of M = from, columns = to)."""
+    s, m, labels = _check_chain(initial_shares, matrix, labels)
+    n = int(_check_horizon(periods, allow_inf=False))
+    rows = [s]
+    for _ in range(n):  # loop over periods, not customers
+        rows.append(rows[-1] @ m)
+    return pd.DataFrame(np.vstack(rows), index=pd.RangeIndex(0, n + 1, name="period"), columns=labels)
+
+
+def stationary_shares(matrix, *, labels=None) -> pd.Series:
+    """Long-run shares π with π·M = π, Σπ = 1 (unique when the chain has one closed class)."""
+    if isinstance(matrix, pd.DataFrame) and labels is None:
+        labels = list(matrix.index)
+    m = check_probability_matrix(matrix, "matrix", atol=ROW_SUM_TOLERANCE)
+    n = m.shape[0]
+    a = np.vstack([m.T - np.eye(n), np.ones(n)])
+    b = np.r_[np.zeros(n), 1.0]
+    pi, *_ = np.linalg.lstsq(a, b, rcond=None)
+    if np.linalg.matrix_rank(a) < n:
+        raise CrmlabValueError("matrix has more than one stationary distribution (several closed classes); long-run shares are not unique")
+    return pd.Series(pi, index=_labels(n, labels), name="stationary_share")
+
+
+def migration_clv(initial_shares, matrix, *, contribution, rate: float, periods: int,
+                  purchases_per_period: float = 1.0, timing: str = "end", labels=None) -> CLVResult:
+    """CLV of one customer to each brand under brand switching (seed 003 Example 4).
+
+    CLV_b = Σₜ₌₁..T Fₜ·S_{t,b}·π_b/(1+r)^(t − offset) with Sₜ = S₀·Mᵗ, Fₜ purchases per
+    period and π_b the average contribution per purchase (scalar or one per brand).
+    The table holds, per period, each brand's share and present value.
+    """
+    s, m, labels = _check_chain(initial_shares, matrix, labels)
+    rate = _check_rate(rate)
+    n = int(_check_horizon(periods, allow_inf=False))
+    freq = check_scalar(purchases_per_period, "purchases_per_period", low=0.0)
+    pi = np.broadcast_to(_check_finite_array(contribution, "contribution"), s.shape)
+    shares = share_evolution(s, m, periods=n, labels=labels).iloc[1:]
+    factors = discount_factors(n, rate=rate, timing=timing)
+    pv = shares.to_numpy() * freq * pi * factors[:, None]
+    table = pd.concat({"share": shares, "present_value": pd.DataFrame(pv, index=shares.index, columns=labels)}, axis=1)
+    value = pd.Series(pv.sum(axis=0), index=labels, name="clv")
+    settings = {"rate": rate, "periods": n, "timing": timing, "purchases_per_period": freq,
+                "shares": "S_t = S_0·M^t, t = 1..T"}
+    return CLVResult(value, table, settings)
+
+
+def adjust_transition(matrix, *, source, target, value: float, offset_from=None, labels=None) -> pd.DataFrame:
+    """Set M[source, target] = value and rebalance the row so it still sums to 1.
+
+    The change is taken from (or given to) ``offset_from`` if named, else spread over the
+    row's other entries in proportion to their size.  Raises if a probability would
+    leave [0, 1].  Returns the new matrix as a labelled DataFrame.
+    """
+    if isinstance(matrix, pd.DataFrame) and labels is None:
+        labels = list(matrix.index)
+    m = check_probability_matrix(matrix, "matrix", atol=ROW_SUM_TOLERANCE).copy()
+    labels = _labels(m.shape[0], labels)
+    for name, lab in {"source": source, "target": target}.items():
+        if lab not in labels:
+            raise CrmlabValueError(f"{name} {lab!r} is not a state; states are {labels}")
+    i, j = labels.index(source), labels.index(target)
+    value = float(_check_probability_array(value, "value"))
+    delta = value - m[i, j]
+    others = [k for k in range(m.shape[0]) if k != j]
+    if offset_from is not None:
+        if offset_from not in labels or labels.index(offset_from) == j:
+            raise CrmlabValueError(f"offset_from must be a state other than target {target!r}, got {offset_from!r}")
+        m[i, labels.index(offset_from)] -= delta
+    else:
+        rest = m[i, others].sum()
+        if rest == 0:
+            raise CrmlabValueError(f"row {source!r} has nothing outside {target!r} to rebalance from")
+        m[i, others] -= delta * m[i, others] / rest
+    m[i, j] = value
+    if np.any(m[i] < -1e-12) or np.any(m[i] > 1 + 1e-12):
+        raise CrmlabValueError(f"setting M[{source!r}, {target!r}] = {value:g} pushes row {source!r} outside [0, 1]: {np.round(m[i], 6).tolist()}")
+    return pd.DataFrame(np.clip(m, 0.0, 1.0), index=labels, columns=labels)
+
+
+def migration_sensitivity(initial_shares, matrix, scenarios: Sequence[dict], *, contribution, rate: float,
+                          periods: int, purchases_per_period: float = 1.0, timing: str = "end",
+                          labels=None) -> pd.DataFrame:
+    """How each brand's CLV changes when switching probabilities change (seed 003 §2.4.4 (4)(5)).
+
+    Each scenario is a dict of :func:`adjust_transition` arguments (``source``, ``target``,
+    ``value``, optional ``offset_from``) plus an optional ``name``; a scenario may hold a
+    list of such changes under ``"changes"``.  Returns one row per scenario and brand with
+    the baseline CLV, the new CLV and the change.
+    """
+    s, m, labels = _check_chain(initial_shares, matrix, labels)
+    kwargs = {"contribution": contribution, "rate": rate, "periods": periods,
+              "purchases_per_period": purchases_per_period, "timing": timing, "labels": labels}
+    base = migration_clv(s, m, **kwargs).value
+    rows = []
+    for k, sc in enumerate(scenarios):
+        changes = sc.get("changes", [sc])
+        new = pd.DataFrame(m, index=labels, columns=labels)
+        for ch in changes:
+            new = adjust_transition(new, **{key: ch[key] for key in ("source", "target", "value", "offset_from") if key in ch})
+        clv = migration_clv(s, new, **kwargs).value
+        name = sc.get("name", f"scenario {k + 1}")
+        for b in labels:
+            rows.append({"scenario": name, "brand": b, "base_clv": base[b], "new_clv": clv[b],
+                         "change": clv[b] - base[b]})
+    return pd.DataFrame(rows)
+
+
+def migration_sweep(initial_shares, matrix, *, source, target, values, contribution, rate: float,
+                    periods: int, offset_from=None, purchases_per_period: float = 1.0,
+                    timing: str = "end", labels=None) -> pd.DataFrame:
+    """Each brand's CLV as M[source, target] runs over ``values`` (rows: values; columns: brands)."""
+    s, m, labels = _check_chain(initial_shares, matrix, labels)
+    out = {}
+    for v in values:
+        new = adjust_transition(pd.DataFrame(m, index=labels, columns=labels), source=source, target=target,
+                                value=v, offset_from=offset_from)
+        out[float(v)] = migration_clv(s, new, contribution=contribution, rate=rate, periods=periods,
+                                      purchases_per_period=purchases_per_period, timing=timing).value
+    df = pd.DataFrame(out).T
+    df.index.name = f"P({source}→{target})"
+    return df
+
+
+def recency_transition_matrix(purchase_probs, *, labels=None) -> pd.DataFrame:
+    """Pfeifer & Carraway (2000) recency chain: state i = periods since last purchase.
+
+    From state i a customer buys with probability pᵢ (→ state 1) or not (→ state i+1;
+    the last state keeps non-buyers).  A last state with p = 0 is the absorbing
+    "former customer".
+    """
+    p = _check_probability_array(purchase_probs, "purchase_probs")
+    if p.ndim != 1 or p.size < 2:
+        raise CrmlabValueError(f"purchase_probs must be a 1-D sequence of at least 2 probabilities, got shape {p.shape}")
+    k = p.size
+    m = np.zeros((k, k))
+    m[:, 0] = p
+    m[np.arange(k - 1), np.arange(1, k)] = 1.0 - p[:-1]
+    m[k - 1, k - 1] += 1.0 - p[-1]
+    labels = _labels(k, labels) if labels is not None else [f"recency {i + 1}" for i in range(k)]
+    return pd.DataFrame(m, index=labels, columns=labels)
+
+
+def markov_clv(matrix, rewards, *, rate: float, periods=None, timing: str = "start") -> pd.Series:
+    """Expected present value per starting state of a Markov reward process (Pfeifer & Carraway 2000).
+
+    V_T = Σₜ₌₁..T Pᵗ⁻¹R/(1+d)^(t − offset); with ``timing="start"`` (the paper's
+    convention: the current period's reward is undiscounted) V_T = Σₜ₌₀..T−1 [(1+d)⁻¹P]ᵗR
+    and for ``periods=None`` V_∞ = [I − (1+d)⁻¹P]⁻¹R.  Rewards are expected net
+    contributions per period in each state (e.g. pᵢ·margin − marketing cost).
+    """
+    labels = list(matrix.index) if isinstance(matrix, pd.DataFrame) else None
+    p = check_probability_matrix(matrix, "matrix", atol=ROW_SUM_TOLERANCE)
+    r = _check_finite_array(rewards, "rewards")
+    if r.shape != (p.shape[0],):
+        raise CrmlabValueError(f"rewards must have one value per state ({p.shape[0]}), got shape {r.shape}")
+    rate = _check_rate(rate)
+    offset = _check_timing(timing)
+    n = _check_horizon(periods)
+    disc = 1.0 / (1.0 + rate)
+    if np.isinf(n):
+        if rate == 0:
+            raise CrmlabValueError("rate must be > 0 for an infinite horizon")
+        v = np.linalg.solve(np.eye(p.shape[0]) - disc * p, r)
+    else:
+        v, term = np.zeros_like(r), r.copy()
+        for _ in range(int(n)):  # loop over periods, not customers
+            v += term
+            term = disc * (p @ term)
+    v = v * disc ** (1.0 - offset)
+    return pd.Series(v, index=_labels(p.shape[0], labels), name="clv")
+
+
+# --------------------------------------------------------------------------- groups and lifecycle
+def churn_rate(*, lost, at_start):
+    """Churn rate (客户流失率) = customers lost in the period ÷ customers at its start (seed 003 §2.5.5)."""
+    lost_a = _check_finite_array(lost, "lost")
+    start = _check_finite_array(at_start, "at_start")
+    if np.any(start <= 0):
+        raise CrmlabValueError(f"at_start must be > 0 customers, got {start[start <= 0].ravel()[:5].tolist()}")
+    if np.any(lost_a < 0) or np.any(lost_a > start):
+        raise CrmlabValueError(f"lost must be between 0 and at_start; got lost={lost!r}, at_start={at_start!r}")
+    out = lost_a / start
+    return float(out) if out.ndim == 0 else out
+
+
+def group_lifetime(*, churn):
+    """Average customer lifetime of a group under a constant churn rate: 1 / churn periods (geometric lifetime)."""
+    c = _check_probability_array(churn, "churn")
+    if np.any(c <= 0):
+        raise CrmlabValueError("churn must be > 0 (a group that never churns has an infinite lifetime)")
+    out = 1.0 / c
+    return float(out) if out.ndim == 0 else out
+
+
+LIFECYCLE_COMPONENTS = {
+    "base_profit": +1, "growth_profit": +1, "cost_savings": +1, "referral_value": +1,
+    "acquisition_cost": -1, "price_concessions": -1, "referral_destruction_cost": -1,
+}
+
+
+def lifecycle_profit(*, base_profit=0.0, growth_profit=0.0, cost_savings=0.0, referral_value=0.0,
+                     acquisition_cost=0.0, price_concessions=0.0, referral_destruction_cost=0.0,
+                     rate: float | None = None, timing: str = "end") -> pd.DataFrame:
+    """Customer lifecycle profit (客户生命周期利润, seed 003 §2.5.6) as a signed decomposition.
+
+    profit = base profit + revenue growth / cross-selling profit + cost savings + referral
+    value − acquisition cost − price concessions − referral-destruction cost.  Each
+    component is an amount ≥ 0 or a per-period sequence; with ``rate`` the sequences are
+    discounted (:func:`discounted_clv`, given ``timing``), except ``acquisition_cost``,
+    which is paid once up front.  Returns one row per component (amount, sign,
+    contribution) plus a ``total`` row.
+    """
+    given = {"base_profit": base_profit, "growth_profit": growth_profit, "cost_savings": cost_savings,
+             "referral_value": referral_value, "acquisition_cost": acquisition_cost,
+             "price_concessions": price_concessions, "referral_destruction_cost": referral_destruction_cost}
+    rows = []
+    for name, raw in given.items():
+        arr = _check_finite_array(raw, name)
+        if np.any(arr < 0):
+            raise CrmlabValueError(f"{name} must be ≥ 0 (its sign is fixed by the decomposition), got {arr[arr < 0].ravel()[:5].tolist()}")
+        if arr.ndim > 1:
+            raise CrmlabValueError(f"{name} must be a number or a 1-D per-period sequence")
+        if rate is not None and arr.ndim == 1 and name != "acquisition_cost":
+            amount = discounted_clv(arr, rate=rate, timing=timing)
+        else:
+            amount = float(arr.sum())
+        sign = LIFECYCLE_COMPONENTS[name]
+        rows.append({"component": name, "amount": amount, "sign": sign, "contribution": sign * amount})
+    df = pd.DataFrame(rows)
+    total = pd.DataFrame([{"component": "total", "amount": np.nan, "sign": np.nan, "contribution": df["contribution"].sum()}])
+    return pd.concat([df, total], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- tiers
+@dataclass(frozen=True)
+class TierResult:
+    """CLV tier per customer plus the cut-offs (as data) that produced it."""
+
+    tiers: pd.Series
+    cutoffs: pd.DataFrame
+
+
+def clv_tiers(clv, *, shares: Sequence[float] | None = DEFAULT_TIER_SHARES, cutoffs: Sequence[float] | None = None) -> TierResult:
+    """Assign VIP / major / ordinary / small (VIP客户, 主要客户, 普通客户, 小客户) by CLV.
+
+    Either ``shares`` (top-down target shares of customers, summing to 1; default the
+    1/4/15/80 % customer pyramid) — the cut-offs are then the CLV quantiles at
+    1 − cumulative share (linear interpolation) — or explicit descending ``cutoffs``
+    (three CLV values: minimum CLV for VIP, major and ordinary).  A customer gets the
+    highest tier whose cut-off their CLV reaches (ties therefore stay together, so the
+    realised shares may differ from the targets; both are returned).
+    """
+    values = clv if isinstance(clv, pd.Series) else pd.Series(np.asarray(clv, dtype=float))
+    if values.isna().any() or not np.all(np.isfinite(values.to_numpy(dtype=float))):
+        raise CrmlabValueError(f"clv must be finite with no missing values; bad rows {values.index[~np.isfinite(values.to_numpy(dtype=float))][:5].tolist()}")
+    if values.empty:
+        raise CrmlabValueError("clv is empty")
+    v = values.to_numpy(dtype=float)
+    if cutoffs is not None:
+        cut = np.asarray(cutoffs, dtype=float)
+        if cut.shape != (3,) or np.any(np.diff(cut) > 0):
+            raise CrmlabValueError(f"cutoffs must be three descending CLV values (VIP, major, ordinary minimums), got {list(cutoffs)}")
+        target = [np.nan] * 4
+        rule = "given cut-offs"
+    else:
+        w = check_weights(shares, "shares")
+        if w.size != 4:
+            raise CrmlabValueError(f"shares must have 4 entries (VIP, major, ordinary, small), got {w.size}")
+        cum = np.cumsum(w)[:3]
+        cut = np.quantile(v, np.clip(1.0 - cum, 0.0, 1.0))
+        target = w.tolist()
+        rule = "quantile at 1 − cumulative share (linear interpolation)"
+    tier_idx = np.where(v >= cut[0], 0, np.where(v >= cut[1], 1, np.where(v >= cut[2], 2, 3)))
+    tiers = pd.Series(pd.Categorical.from_codes(tier_idx, categories=list(TIER_NAMES), ordered=True),
+                      index=values.index, name="tier")
+    lower = np.r_[cut, -np.inf]
+    table = pd.DataFrame({
+        "tier": list(TIER_NAMES),
+        "min_clv": lower,
+        "target_share": target,
+        "customers": np.bincount(tier_idx, minlength=4),
+        "total_clv": np.bincount(tier_idx, weights=v, minlength=4),
+    })
+    table["share"] = table["customers"] / v.size
+    table["clv_share"] = table["total_clv"] / v.sum() if v.sum() != 0 else np.nan
+    table.attrs["rule"] = rule
+    return TierResult(tiers, table)
