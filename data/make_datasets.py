@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crmlab.datasets import ipa, satisfaction, segmentation
+from crmlab.datasets import clv, ipa, satisfaction, segmentation
 
 HERE = Path(__file__).resolve().parent
-WRITERS = [satisfaction.write_datasets, ipa.write_datasets, segmentation.write_datasets]
+WRITERS = [satisfaction.write_datasets, ipa.write_datasets, clv.write_datasets, segmentation.write_datasets]
 
 if __name__ == "__main__":
     for write in WRITERS:

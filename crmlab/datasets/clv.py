@@ -85,6 +85,11 @@ def write_transactions(path=DATA_FILE) -> Path:
     return path
 
 
+def write_datasets(data_dir=DATA_FILE.parent) -> list[Path]:
+    """Write the bundled transaction log into ``data_dir`` and return its path in a list."""
+    return [write_transactions(Path(data_dir) / DATA_FILE.name)]
+
+
 def load_transactions(path=DATA_FILE) -> pd.DataFrame:
     """Read the bundled log with ``date`` parsed."""
     return pd.read_csv(path, parse_dates=["date"])
