@@ -5,6 +5,25 @@ A path model is declared as *blocks* (construct -> its survey items), *paths*
 block (``"A"`` reflective / correlation weights, ``"B"`` formative /
 regression weights), then fitted with :meth:`PLSPathModel.fit`.
 
+Usage::
+
+    from crmlab.pls import PLSPathModel
+    model = PLSPathModel(
+        blocks={"IMAG": ["imag1", "imag2"], "SAT": ["sat1", "sat2"], "LOY": ["loy1", "loy2"]},
+        paths=[("IMAG", "SAT"), ("SAT", "LOY"), ("IMAG", "LOY")],
+        modes={"IMAG": "A"}, scheme="centroid", scaled=False,
+    ).fit(survey, missing="error", scale=(1, 10))
+    model.summary()                 # per construct: R², AVE, α, ρc, DG ρ (GoF in .attrs)
+    model.outer_model_, model.inner_model_, model.effects_, model.path_coefficients_
+    model.index_0_100()             # ACSI 0–100 index per construct
+    model.importance_performance("SAT")   # IPMA: unstandardised total effects × indices
+    boot = model.bootstrap(1000, random_state=0)   # boot.paths, boot.index, boot.summary()
+    model.htmt(), model.fornell_larcker(), model.inner_vif()
+
+Charts: :func:`crmlab.plotting.pls.plot_path_diagram`, :func:`crmlab.plotting.pls.plot_index`.
+``path_coefficients_`` is indexed source (rows) × target (columns), like seminr
+(plspm's ``path_coefs`` is the transpose).
+
 Algorithm (Wold 1982; Lohmöller 1989; Tenenhaus, Esposito Vinzi, Chatelin &
 Lauro 2005, "PLS path modeling", CSDA 48, §2), written to reproduce R
 ``plspm`` (Sanchez, Trinchera & Russolillo, version 0.4.x/0.5.x) number for
@@ -724,6 +743,33 @@ class PLSPathModel:
         idx = _index_0_100(w_tilde[None], self._raw[None], self._spec, low, high)[0]
         out = pd.Series(idx, index=pd.Index(self._spec.constructs, name="construct"), name="index_0_100")
         out.attrs["scale"] = (low, high)
+        return out
+
+    def importance_performance(self, target: str, scale: tuple[float, float] | None = None) -> pd.DataFrame:
+        """Importance–performance map data for ``target`` (Ringle & Sarstedt 2016, IMDS 116(9)).
+
+        For every construct with a directed chain to ``target``: ``importance`` is the
+        unstandardised total effect on the target measured on the 0–100 index scale
+        (standardised total effect × SD(target score) / SD(construct score), item-scale
+        scores), ``importance_standardized`` the standardised total effect and
+        ``performance`` the construct's 0–100 index (:meth:`index_0_100`).
+        """
+        self._check_fitted()
+        if target not in self._spec.constructs:
+            raise CrmlabValueError(f"target {target!r} is not a construct of this model; constructs: {self._spec.constructs}")
+        eff = self.effects_[self.effects_["target"] == target].set_index("source")
+        if eff.empty:
+            raise CrmlabValueError(f"no construct has a path leading to {target!r}; it is exogenous")
+        performance = self.index_0_100(scale)
+        sd = self.latent_scores("item_scale").std(ddof=0)
+        out = pd.DataFrame({
+            "importance": eff["total"] * sd[target] / sd[eff.index],
+            "importance_standardized": eff["total"],
+            "performance": performance[eff.index],
+        })
+        out.index.name = "construct"
+        out.attrs["target"] = target
+        out.attrs["scale"] = performance.attrs["scale"]
         return out
 
     # -- bootstrap ----------------------------------------------------------

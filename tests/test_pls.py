@@ -359,3 +359,21 @@ def test_charts_reject_wrong_input(fitted):
         plot_path_diagram(fitted, positions={c: (0, i) for i, c in enumerate(list(ECSI_BLOCKS)[:-1])})
     with pytest.raises(CrmlabValueError, match="PLSBootstrapResult or a Series"):
         plot_index([70, 80])
+
+
+def test_importance_performance_matches_ols_on_rescaled_r_scores(fitted, ecsi, ecsi_dir):
+    """Unstandardised total effects = OLS slopes on 0-100 rescaled scores built from R's weights (Ringle & Sarstedt 2016)."""
+    import statsmodels.api as sm
+
+    om = pd.read_csv(ecsi_dir / "satisfaction.outer-model.csv", index_col=0)
+    rescaled = pd.DataFrame({
+        block: 100 * (ecsi[rows.index] @ (rows["weight"] / rows["weight"].sum())) / 10
+        for block, rows in om.groupby("block", sort=False)})
+    ols = sm.OLS(rescaled["LOY"], sm.add_constant(rescaled[["IMAG", "SAT"]])).fit()
+    ipm = fitted.importance_performance("LOY")
+    assert ipm.loc["SAT", "importance"] == pytest.approx(ols.params["SAT"], abs=1e-8)  # SAT reaches LOY only directly
+    assert ipm.loc["VAL", "importance_standardized"] == pytest.approx(0.292001150957277, abs=TOL)  # R total effect
+    assert ipm.loc["QUAL", "performance"] == pytest.approx(rescaled["QUAL"].mean(), abs=1e-8)
+    assert set(ipm.index) == {"IMAG", "EXPE", "QUAL", "VAL", "SAT"}
+    with pytest.raises(CrmlabValueError, match="no construct has a path leading to 'IMAG'"):
+        fitted.importance_performance("IMAG")
