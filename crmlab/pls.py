@@ -80,8 +80,9 @@ scale's endpoints, an explicit parameter (the ECSI file is 0–10, seminr's
 
 Decision on seminr (the maintained PyPI port of R seminr, version 0.2.1,
 checked in its own venv on pandas 3.1 / numpy 2.4): it installs and runs
-cleanly, reproduces R seminr's ``mobi`` example to 1e-15 and is fast (about
-3 ms per ECSI fit, ~4 ms per bootstrap resample).  We do not depend on it
+cleanly, reproduces R seminr's ``mobi`` example to 1e-15 and is fast (one core:
+about 5 ms per ECSI fit and 6.0 s per 1,000 bootstrap resamples, against 5 ms and
+1.2 s here).  We do not depend on it
 because it cannot do what SPEC §1.3 and issue 3 ask: it always standardises
 the items (no ``scaled=False``, so no unstandardised item-scale scores and it
 cannot reproduce the plspm ECSI reference files), it has no centroid inner
