@@ -631,7 +631,9 @@ class PLSPathModel:
         }, index=pd.Index(cons, name="construct"))
         uni = _unidimensionality(self._raw, spec)
         lam_sum = loading @ spec.odm
-        uni["composite_reliability"] = lam_sum**2 / (lam_sum**2 + (n_items - comm_sum))
+        # rho_c describes reflective blocks only: 0 for Mode B, as plspm reports alpha and DG rho
+        mode_a = np.array([m == "A" for m in spec.modes])
+        uni["composite_reliability"] = np.where(mode_a, lam_sum**2 / (lam_sum**2 + (n_items - comm_sum)), 0.0)
         self.unidimensionality_ = uni
         multi = n_items[spec.block_of_item] > 1
         self.gof_ = float(np.sqrt(communality[multi].mean() * self.r2_.mean()))

@@ -377,3 +377,18 @@ def test_importance_performance_matches_ols_on_rescaled_r_scores(fitted, ecsi, e
     assert set(ipm.index) == {"IMAG", "EXPE", "QUAL", "VAL", "SAT"}
     with pytest.raises(CrmlabValueError, match="no construct has a path leading to 'IMAG'"):
         fitted.importance_performance("IMAG")
+
+
+def test_bootstrap_drops_and_counts_degenerate_resamples():
+    """Resamples where a rare item is constant cannot be standardised: dropped and counted, not hidden."""
+    rng = np.random.default_rng(0)
+    f = rng.normal(size=40)
+    data = pd.DataFrame({"a1": f + rng.normal(size=40), "a2": f + rng.normal(size=40), "b1": f + rng.normal(size=40),
+                         "c1": np.r_[np.ones(38), [2.0, 3.0]], "c2": f + rng.normal(size=40)})
+    model = PLSPathModel({"A": ["a1", "a2"], "B": ["b1"], "C": ["c1", "c2"]}, [("A", "B"), ("B", "C"), ("A", "C")],
+                         modes={"A": "B"}, scheme="path").fit(data)
+    assert model.unidimensionality_.loc["A", ["cronbach_alpha", "composite_reliability"]].tolist() == [0, 0]
+    boot = model.bootstrap(100, random_state=0)
+    # P(neither of the two non-1 rows drawn) = (38/40)^40 = 12.9 %
+    assert 0 < boot.n_failed < 30 and boot.n_boot + boot.n_failed == 100
+    assert len(boot.draws["paths"]) == boot.n_boot
