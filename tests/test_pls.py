@@ -248,53 +248,64 @@ def test_schemes_agree_closely_on_ecsi(ecsi, fitted, scheme):
     assert np.abs(other.path_coefficients_ - fitted.path_coefficients_).to_numpy().max() < 0.03
 
 
-def test_missing_values_error_by_default_and_are_reported(ecsi):
-    holed = ecsi.copy()
+def test_missing_values_error_by_default_and_are_reported():
+    holed = _small().astype(float)
     holed.loc[7, "sat2"] = np.nan
     holed.loc[12, "loy1"] = np.nan
     before = holed.copy()
+    model = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scaled=False)
     with pytest.raises(CrmlabValueError, match=r"missing values in column\(s\) \['sat2', 'loy1'\] at rows \[7, 12\]"):
-        PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scaled=False).fit(holed)
-    dropped = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scaled=False).fit(holed, missing="drop")
-    assert dropped.missing_report_["rows_dropped"] == [7, 12] and dropped.n_obs_ == len(ecsi) - 2
+        model.fit(holed)
+    dropped = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scaled=False).fit(holed, missing="drop")
+    assert dropped.missing_report_["rows_dropped"] == [7, 12] and dropped.n_obs_ == len(holed) - 2
     assert 7 not in dropped.scores_.index and 8 in dropped.scores_.index
-    filled = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scaled=False).fit(holed, missing="mean")
+    expected = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scaled=False).fit(holed.dropna())
+    assert np.allclose(dropped.outer_weights_, expected.outer_weights_)
+    filled = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scaled=False).fit(holed, missing="mean")
     assert filled.missing_report_["cells_replaced_by_column"] == {"sat2": 1, "loy1": 1}
-    assert filled.settings_["missing"] == "mean" and filled.n_obs_ == len(ecsi)
+    assert filled.settings_["missing"] == "mean" and filled.n_obs_ == len(holed)
+    expected = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scaled=False).fit(holed.fillna(holed.mean()))
+    assert np.allclose(filled.outer_weights_, expected.outer_weights_)
     pd.testing.assert_frame_equal(holed, before)  # the caller's data is never altered
 
 
 # --- bad input ---------------------------------------------------------------
-def _small(ecsi):
-    return ecsi[ECSI_BLOCKS["SAT"] + ECSI_BLOCKS["LOY"]].copy()
+def _small(_=None):
+    """Synthetic 0-10 survey with the SAT and LOY items (no reference data needed), 250 rows."""
+    rng = np.random.default_rng(42)
+    sat = rng.normal(size=250)
+    loy = 0.6 * sat + 0.8 * rng.normal(size=250)
+    cols = {c: 7 + 1.5 * sat + rng.normal(size=250) for c in ECSI_BLOCKS["SAT"]}
+    cols |= {c: 7 + 1.5 * loy + rng.normal(size=250) for c in ECSI_BLOCKS["LOY"]}
+    return pd.DataFrame(cols).round().clip(0, 10).astype(int)
 
 
 SMALL_BLOCKS = {"SAT": ECSI_BLOCKS["SAT"], "LOY": ECSI_BLOCKS["LOY"]}
 
 
-def test_item_outside_declared_scale(ecsi):
-    data = _small(ecsi)
+def test_item_outside_declared_scale():
+    data = _small()
     data.loc[5, "sat3"] = 11
     with pytest.raises(CrmlabValueError, match=r"'sat3' has values \[11\] outside the declared item scale \[0, 10\] \(rows \[5\]\)"):
         PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]).fit(data, scale=(0, 10))
 
 
-def test_non_numeric_item(ecsi):
-    data = _small(ecsi).astype({"loy2": object})
+def test_non_numeric_item():
+    data = _small().astype({"loy2": object})
     data.loc[9, "loy2"] = "n/a"
     with pytest.raises(CrmlabValueError, match=r"'loy2' must be numeric; non-numeric values \['n/a'\]"):
         PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]).fit(data)
 
 
-def test_constant_item(ecsi):
-    data = _small(ecsi).assign(sat4=7)
+def test_constant_item():
+    data = _small().assign(sat4=7)
     with pytest.raises(CrmlabValueError, match=r"'sat4' is constant \(every value is .*7"):
         PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]).fit(data)
 
 
-def test_missing_item_column(ecsi):
+def test_missing_item_column():
     with pytest.raises(CrmlabValueError, match=r"no column\(s\) \['sat9'\]"):
-        PLSPathModel({"SAT": ["sat1", "sat9"], "LOY": ["loy1"]}, [("SAT", "LOY")]).fit(ecsi)
+        PLSPathModel({"SAT": ["sat1", "sat9"], "LOY": ["loy1"]}, [("SAT", "LOY")]).fit(_small())
 
 
 def test_model_declaration_errors():
@@ -317,17 +328,17 @@ def test_model_declaration_errors():
         PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scheme="centroids")
 
 
-def test_not_fitted_and_bad_bootstrap_arguments(ecsi):
+def test_not_fitted_and_bad_bootstrap_arguments():
     model = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")])
     with pytest.raises(CrmlabValueError, match="not fitted"):
         model.summary()
-    model.fit(_small(ecsi))
+    model.fit(_small())
     with pytest.raises(CrmlabValueError, match="level must be < 1"):
         model.bootstrap(10, level=1.5)
     with pytest.raises(CrmlabValueError, match=r"indices must be an \(n_boot, 250\) array"):
         model.bootstrap(indices=np.zeros((3, 10), dtype=int))
     with pytest.raises(CrmlabValueError, match="missing must be one of"):
-        model.fit(_small(ecsi), missing="impute")
+        model.fit(_small(), missing="impute")
 
 
 # --- charts -------------------------------------------------------------------
@@ -360,3 +371,36 @@ def test_charts_reject_wrong_input(fitted):
         plot_path_diagram(fitted, positions={c: (0, i) for i, c in enumerate(list(ECSI_BLOCKS)[:-1])})
     with pytest.raises(CrmlabValueError, match="PLSBootstrapResult or a Series"):
         plot_index([70, 80])
+
+
+def test_importance_performance_matches_ols_on_rescaled_r_scores(fitted, ecsi, ecsi_dir):
+    """Unstandardised total effects = OLS slopes on 0-100 rescaled scores built from R's weights (Ringle & Sarstedt 2016)."""
+    import statsmodels.api as sm
+
+    om = pd.read_csv(ecsi_dir / "satisfaction.outer-model.csv", index_col=0)
+    rescaled = pd.DataFrame({
+        block: 100 * (ecsi[rows.index] @ (rows["weight"] / rows["weight"].sum())) / 10
+        for block, rows in om.groupby("block", sort=False)})
+    ols = sm.OLS(rescaled["LOY"], sm.add_constant(rescaled[["IMAG", "SAT"]])).fit()
+    ipm = fitted.importance_performance("LOY")
+    assert ipm.loc["SAT", "importance"] == pytest.approx(ols.params["SAT"], abs=1e-8)  # SAT reaches LOY only directly
+    assert ipm.loc["VAL", "importance_standardized"] == pytest.approx(0.292001150957277, abs=TOL)  # R total effect
+    assert ipm.loc["QUAL", "performance"] == pytest.approx(rescaled["QUAL"].mean(), abs=1e-8)
+    assert set(ipm.index) == {"IMAG", "EXPE", "QUAL", "VAL", "SAT"}
+    with pytest.raises(CrmlabValueError, match="no construct has a path leading to 'IMAG'"):
+        fitted.importance_performance("IMAG")
+
+
+def test_bootstrap_drops_and_counts_degenerate_resamples():
+    """Resamples where a rare item is constant cannot be standardised: dropped and counted, not hidden."""
+    rng = np.random.default_rng(0)
+    f = rng.normal(size=40)
+    data = pd.DataFrame({"a1": f + rng.normal(size=40), "a2": f + rng.normal(size=40), "b1": f + rng.normal(size=40),
+                         "c1": np.r_[np.ones(38), [2.0, 3.0]], "c2": f + rng.normal(size=40)})
+    model = PLSPathModel({"A": ["a1", "a2"], "B": ["b1"], "C": ["c1", "c2"]}, [("A", "B"), ("B", "C"), ("A", "C")],
+                         modes={"A": "B"}, scheme="path").fit(data)
+    assert model.unidimensionality_.loc["A", ["cronbach_alpha", "composite_reliability"]].tolist() == [0, 0]
+    boot = model.bootstrap(100, random_state=0)
+    # P(neither of the two non-1 rows drawn) = (38/40)^40 = 12.9 %
+    assert 0 < boot.n_failed < 30 and boot.n_boot + boot.n_failed == 100
+    assert len(boot.draws["paths"]) == boot.n_boot
