@@ -61,7 +61,8 @@ percentile intervals and the bootstrap covariance used for confidence ellipses.
 Model-based variant (importance–performance map, Ringle & Sarstedt 2016,
 *Industrial Management & Data Systems* 116(9)): importance = unstandardized total
 effect on a target construct from a PLS path model, performance = the 0–100 index;
-:func:`importance_performance_map` takes these two Series from any PLS engine.
+:func:`importance_performance_map` takes these two Series from any PLS engine
+(crmlab's: ``PLSPathModel.importance_performance(target)``).
 """
 from __future__ import annotations
 
@@ -498,31 +499,6 @@ def importance_performance_map(
     out.target = target
     out.overall = {}
     return out
-
-
-def unstandardized_total_effects(effects: pd.DataFrame, score_sd: pd.Series, *, target: str) -> pd.Series:
-    """IPMA importance: unstandardized total effect of every construct on ``target`` (Ringle & Sarstedt 2016).
-
-    ``effects``: one row per (source, target) pair with columns ``source``, ``target``
-    and ``total`` (standardized total effect), as a PLS engine reports them;
-    ``score_sd``: standard deviation of each construct's score on the items' own scale
-    (or on the 0–100 rescaling — a common linear rescaling of all constructs leaves the
-    ratio unchanged).  Unstandardized total = standardized total × sd(target) / sd(source):
-    the change of the target's 0–100 score per one-point rise of the source's 0–100 score.
-    """
-    check_columns(effects, ["source", "target", "total"], name="effects")
-    rows = effects[effects["target"] == target]
-    if rows.empty:
-        raise CrmlabValueError(
-            f"effects has no total effect on target {target!r}; targets present: {_preview(effects['target'].unique())}"
-        )
-    needed = [target, *rows["source"]]
-    missing = [c for c in needed if c not in score_sd.index]
-    if missing:
-        raise CrmlabValueError(f"score_sd has no standard deviation for construct(s) {_preview(missing)}")
-    sd = score_sd.astype(float)
-    out = rows["total"].to_numpy() * sd[target] / sd[rows["source"]].to_numpy()
-    return pd.Series(out, index=pd.Index(rows["source"].to_list(), name="construct"), name=f"total_effect_on_{target}")
 
 
 def quadrant_changes(results: Mapping[str, IPAResult]) -> pd.DataFrame:

@@ -19,7 +19,6 @@ from crmlab.ipa import (
     quadrant_analysis,
     quadrant_changes,
     relative_weights,
-    unstandardized_total_effects,
 )
 from crmlab.validation import CrmlabValueError
 
@@ -230,17 +229,6 @@ def test_importance_performance_map_from_series():
         importance_performance_map(effects.drop("expectation"), index, target="satisfaction")
 
 
-def test_unstandardized_total_effects_by_hand():
-    effects = pd.DataFrame({"source": ["a", "b", "a"], "target": ["y", "y", "b"], "total": [0.5, 0.2, 0.3]})
-    sd = pd.Series({"a": 2.0, "b": 0.5, "y": 1.0})
-    out = unstandardized_total_effects(effects, sd, target="y")
-    assert out.to_dict() == pytest.approx({"a": 0.5 * 1.0 / 2.0, "b": 0.2 * 1.0 / 0.5})
-    with pytest.raises(CrmlabValueError, match="no total effect on target 'z'"):
-        unstandardized_total_effects(effects, sd, target="z")
-    with pytest.raises(CrmlabValueError, match=r"no standard deviation for construct\(s\) \['b'\]"):
-        unstandardized_total_effects(effects, sd.drop("b"), target="y")
-
-
 def test_model_based_map_with_pls_recovers_known_ordering():
     from crmlab.pls import PLSPathModel
 
@@ -249,9 +237,8 @@ def test_model_based_map_with_pls_recovers_known_ordering():
     true = ds.ipma_true_total_effects("satisfaction")
     est = model.effects_.query("target == 'satisfaction'").set_index("source")["total"].reindex(true.index)
     np.testing.assert_allclose(est, true, atol=0.1)  # PLS on error-laden items: close, slightly attenuated
-    importance = unstandardized_total_effects(model.effects_, model.latent_scores("item_scale").std(), target="satisfaction")
-    index = model.index_0_100().drop("satisfaction")
-    res = importance_performance_map(importance, index, target="satisfaction")
+    ipm = model.importance_performance("satisfaction")
+    res = importance_performance_map(ipm["importance"], ipm["performance"], target="satisfaction")
     assert res.table["importance"].idxmax() == "quality" and res.table["importance"].idxmin() == "value"
     # performance index ordering follows the known construct means (expectation > image > quality > value)
     assert list(res.table["performance"].sort_values(ascending=False).index) == ["expectation", "image", "quality", "value"]
