@@ -42,13 +42,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .segmentation import TIER_LABELS, TIER_SHARES, TierResult, assign_tiers
 from .validation import CrmlabValueError, check_choice, check_probability_matrix, check_scalar, check_weights
 
 TIMINGS = ("start", "middle", "end")
 TIMING_OFFSET = {"start": 1.0, "middle": 0.5, "end": 0.0}
 ROW_SUM_TOLERANCE = 1e-6
-TIER_NAMES = ("vip", "major", "ordinary", "small")
-DEFAULT_TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
 
 
 @dataclass(frozen=True)
@@ -544,56 +543,17 @@ def lifecycle_profit(*, base_profit=0.0, growth_profit=0.0, cost_savings=0.0, re
 
 
 # --------------------------------------------------------------------------- tiers
-@dataclass(frozen=True)
-class TierResult:
-    """CLV tier per customer plus the cut-offs (as data) that produced it."""
+def clv_tiers(clv, *, shares: Sequence[float] | None = TIER_SHARES, cutoffs: Sequence[float] | None = None) -> TierResult:
+    """Assign VIP / major / ordinary / small (VIP客户, 主要客户, 普通客户, 小客户; seed 003 §2.4) by CLV.
 
-    tiers: pd.Series
-    cutoffs: pd.DataFrame
-
-
-def clv_tiers(clv, *, shares: Sequence[float] | None = DEFAULT_TIER_SHARES, cutoffs: Sequence[float] | None = None) -> TierResult:
-    """Assign VIP / major / ordinary / small (VIP客户, 主要客户, 普通客户, 小客户) by CLV.
-
-    Either ``shares`` (top-down target shares of customers, summing to 1; default the
-    1/4/15/80 % customer pyramid) — the cut-offs are then the CLV quantiles at
-    1 − cumulative share (linear interpolation) — or explicit descending ``cutoffs``
-    (three CLV values: minimum CLV for VIP, major and ordinary).  A customer gets the
-    highest tier whose cut-off their CLV reaches (ties therefore stay together, so the
-    realised shares may differ from the targets; both are returned).
+    The tiers and cut-offs come from :func:`crmlab.segmentation.assign_tiers` (shares of
+    customers top-down, default the 1/4/15/80 % customer pyramid, or explicit descending
+    cut-offs; ties stay together); the returned table adds each tier's total CLV and
+    its share of all CLV.
     """
-    values = clv if isinstance(clv, pd.Series) else pd.Series(np.asarray(clv, dtype=float))
-    if values.isna().any() or not np.all(np.isfinite(values.to_numpy(dtype=float))):
-        raise CrmlabValueError(f"clv must be finite with no missing values; bad rows {values.index[~np.isfinite(values.to_numpy(dtype=float))][:5].tolist()}")
-    if values.empty:
-        raise CrmlabValueError("clv is empty")
-    v = values.to_numpy(dtype=float)
-    if cutoffs is not None:
-        cut = np.asarray(cutoffs, dtype=float)
-        if cut.shape != (3,) or np.any(np.diff(cut) > 0):
-            raise CrmlabValueError(f"cutoffs must be three descending CLV values (VIP, major, ordinary minimums), got {list(cutoffs)}")
-        target = [np.nan] * 4
-        rule = "given cut-offs"
-    else:
-        w = check_weights(shares, "shares")
-        if w.size != 4:
-            raise CrmlabValueError(f"shares must have 4 entries (VIP, major, ordinary, small), got {w.size}")
-        cum = np.cumsum(w)[:3]
-        cut = np.quantile(v, np.clip(1.0 - cum, 0.0, 1.0))
-        target = w.tolist()
-        rule = "quantile at 1 − cumulative share (linear interpolation)"
-    tier_idx = np.where(v >= cut[0], 0, np.where(v >= cut[1], 1, np.where(v >= cut[2], 2, 3)))
-    tiers = pd.Series(pd.Categorical.from_codes(tier_idx, categories=list(TIER_NAMES), ordered=True),
-                      index=values.index, name="tier")
-    lower = np.r_[cut, -np.inf]
-    table = pd.DataFrame({
-        "tier": list(TIER_NAMES),
-        "min_clv": lower,
-        "target_share": target,
-        "customers": np.bincount(tier_idx, minlength=4),
-        "total_clv": np.bincount(tier_idx, weights=v, minlength=4),
-    })
-    table["share"] = table["customers"] / v.size
-    table["clv_share"] = table["total_clv"] / v.sum() if v.sum() != 0 else np.nan
-    table.attrs["rule"] = rule
-    return TierResult(tiers, table)
+    result = assign_tiers(clv, shares=shares, cutoffs=cutoffs, labels=TIER_LABELS)
+    v = np.asarray(clv, dtype=float)
+    total = np.bincount(result.tiers.cat.codes.to_numpy(), weights=v, minlength=len(TIER_LABELS))
+    table = result.cutoffs.assign(total_clv=total, clv_share=total / v.sum() if v.sum() != 0 else np.nan)
+    table.attrs = result.cutoffs.attrs
+    return TierResult(result.tiers, table, result.order)

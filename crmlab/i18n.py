@@ -115,7 +115,6 @@ TERMS.update({
     "pls_ci_covers_zero": ("dashed: {level:.0%} bootstrap CI covers 0", "虚线：{level:.0%} 自助法置信区间包含 0"),
     "pls_index_title": ("Index per construct (0–100) from unstandardised outer weights",
                         "各潜变量指数（0–100，基于非标准化外部权重）"),
-    "pls_index_axis": ("Index (0–100)", "指数（0–100）"),
     "pls_construct": ("Construct", "潜变量"),
     "pls_ci": ("{level:.0%} bootstrap percentile CI", "{level:.0%} 自助法百分位置信区间"),
 })
@@ -185,10 +184,6 @@ TERMS.update({
     "clv_calibration_end": ("End of calibration", "校准期结束"),
     "clv_date": ("Date", "日期"),
     "clv_tier": ("CLV tier", "客户类型"),
-    "clv_vip": ("VIP", "VIP客户"),
-    "clv_major": ("Major", "主要客户"),
-    "clv_ordinary": ("Ordinary", "普通客户"),
-    "clv_small": ("Small", "小客户"),
     "clv_share_of_customers": ("Share of customers", "客户数占比"),
     "clv_share_of_clv": ("Share of total CLV", "终身价值占比"),
     "clv_tiers_title": ("Customer tiers by CLV", "按客户终身价值划分的客户类型"),

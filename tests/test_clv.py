@@ -170,8 +170,9 @@ def test_clv_tiers_returns_cutoffs_and_respects_them():
     res = clv.clv_tiers(values)
     assert res.cutoffs["customers"].tolist() == [10, 40, 150, 800]
     assert res.tiers["c999"] == "vip" and res.tiers["c0"] == "small"
-    for tier, low in zip(res.cutoffs["tier"], res.cutoffs["min_clv"]):
+    for tier, low in zip(res.cutoffs["tier"], res.cutoffs["lower_cutoff"]):
         assert (values[res.tiers == tier] >= low).all()
+    assert res.cutoffs["total_clv"].sum() == pytest.approx(values.sum()) and res.cutoffs["clv_share"].sum() == pytest.approx(1)
     given = clv.clv_tiers(values, cutoffs=[900, 500, 100])
     assert given.cutoffs["customers"].tolist() == [101, 400, 400, 99]
 
@@ -193,7 +194,7 @@ def test_clv_tiers_returns_cutoffs_and_respects_them():
     (lambda: clv.group_lifetime(churn=0), "churn must be > 0"),
     (lambda: clv.churn_rate(lost=20, at_start=10), "lost must be between"),
     (lambda: clv.lifecycle_profit(acquisition_cost=-5), "acquisition_cost must be ≥ 0"),
-    (lambda: clv.clv_tiers([1.0, np.nan]), "finite"),
+    (lambda: clv.clv_tiers([1.0, np.nan]), r"missing values at \[1\]"),
 ])
 def test_bad_input_is_named(call, message):
     with pytest.raises(CrmlabValueError, match=message):
@@ -236,5 +237,5 @@ def test_clv_charts_are_labelled_in_both_languages(lang):
     assert pc.plot_cumulative_tracking(track, lang=lang).get_ylabel() == t("clv_cumulative_purchases", lang)
     tiers = clv.clv_tiers(pd.Series(np.arange(1.0, 201.0)))
     ax = pc.plot_clv_tiers(tiers, lang=lang)
-    assert ax.get_xticklabels()[0].get_text().startswith(t("clv_vip", lang))
+    assert ax.get_xticklabels()[0].get_text().startswith(t("vip", lang))
     plt.close("all")

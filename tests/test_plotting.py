@@ -57,3 +57,19 @@ def test_style_is_applied():
     use_style()
     assert matplotlib.rcParams["axes.spines.top"] is False
     assert CJK_FONT_NAME in matplotlib.rcParams["font.family"]
+
+
+def test_term_table_defines_each_key_once_and_each_label_once():
+    """Sections of the term table must not silently override each other or say the same thing twice."""
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    import crmlab.i18n as i18n
+
+    tree = ast.parse(Path(i18n.__file__).read_text(encoding="utf-8"))
+    keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict) for k in node.keys
+            if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+    assert [k for k, n in Counter(keys).items() if n > 1] == []
+    labels = Counter(TERMS.values())
+    assert [(pair, [k for k, v in TERMS.items() if v == pair]) for pair, n in labels.items() if n > 1] == []

@@ -356,7 +356,7 @@ def test_path_diagram_and_index_chart(fitted, lang):
     assert any(f"= {fitted.r2_['SAT']:.2f}" in x for x in texts)
     assert ax.get_title().startswith(t("pls_path_title", lang))
     ax2 = plot_index(boot, lang=lang)
-    assert ax2.get_ylabel() == t("pls_index_axis", lang)
+    assert ax2.get_ylabel() == t("index_0_100", lang)
     # construct names that are i18n term keys (EXPE, SAT, ... from the satisfaction section) are shown translated
     assert [x.get_text() for x in ax2.get_xticklabels()] == translate_labels(list(fitted.index_0_100().index), lang)
     plt.close("all")

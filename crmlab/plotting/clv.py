@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from ..clv import TierResult
+from ..segmentation import TierResult
 from ..i18n import TERMS, check_lang, t
 from . import FIGSIZE_SQUARE, FIGSIZE_WIDE, new_axes
 
@@ -116,12 +116,11 @@ def plot_clv_tiers(result: TierResult, *, ax=None, lang: str = "en"):
     table = result.cutoffs
     x = np.arange(len(table))
     width = 0.4
-    b1 = ax.bar(x - width / 2, table["share"], width, label=t("clv_share_of_customers", lang))
+    b1 = ax.bar(x - width / 2, table["customer_share"], width, label=t("clv_share_of_customers", lang))
     b2 = ax.bar(x + width / 2, table["clv_share"], width, label=t("clv_share_of_clv", lang))
-    ax.bar_label(b1, labels=[f"{v:.0%}" for v in table["share"]], fontsize=9)
+    ax.bar_label(b1, labels=[f"{v:.0%}" for v in table["customer_share"]], fontsize=9)
     ax.bar_label(b2, labels=[f"{v:.0%}" for v in table["clv_share"]], fontsize=9)
-    labels = [f"{t('clv_' + name, lang)}\n≥ {low:,.0f}" if np.isfinite(low) else t("clv_" + name, lang)
-              for name, low in zip(table["tier"], table["min_clv"])]
+    labels = [f"{t(name, lang)}\n≥ {low:,.0f}" for name, low in zip(table["tier"], table["lower_cutoff"])]
     ax.set_xticks(x, labels)
     ax.set_xlabel(t("clv_tier", lang))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")

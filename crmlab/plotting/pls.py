@@ -168,7 +168,7 @@ def plot_index(result: PLSBootstrapResult | pd.Series, *, labels: Mapping[str, s
     ax.set_xticks(x, [names[c] for c in values.index], rotation=0 if len(x) <= 6 else 30,
                   ha="center" if len(x) <= 6 else "right")
     ax.set_ylim(0, 100)
-    ax.set_ylabel(t("pls_index_axis", lang))
+    ax.set_ylabel(t("index_0_100", lang))
     ax.set_xlabel(t("pls_construct", lang))
     ax.set_title(t("pls_index_title", lang))
     ax.grid(axis="x", visible=False)
