@@ -3,8 +3,8 @@
 Run:  python benchmarks/bench_clv.py [--quick]
 Prints a table and writes benchmarks/results/clv.json.  The reference libraries are not
 crmlab dependencies: they are run by subprocess in side virtual environments
-(``$CRMLAB_LIFETIMES_PYTHON``, default /work/venvs/lifetimes/bin/python, and
-``$CRMLAB_PYMC_PYTHON``, default /work/venvs/pymc/bin/python); a missing one is reported
+(side environments from ``reference_envs``: benchmarks/.venvs/lifetimes and
+benchmarks/.venvs/pymc, or ``$CRMLAB_LIFETIMES_PYTHON`` / ``$CRMLAB_PYMC_PYTHON``); a missing one is reported
 as "not installed".  CDNOW parts need ../shared/data/cdnow (skipped when absent).
 
 Targets (issue 5): BG/NBD fit on the 2,357-customer CDNOW summary ≤ 1/3 of lifetimes'
@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crmlab import btyd, clv  # noqa: E402
+from reference_envs import reference_python  # noqa: E402
 
 CDNOW = ROOT.parent / "shared" / "data" / "cdnow"
-LIFETIMES_PY = os.environ.get("CRMLAB_LIFETIMES_PYTHON", "/work/venvs/lifetimes/bin/python")
-PYMC_PY = os.environ.get("CRMLAB_PYMC_PYTHON", "/work/venvs/pymc/bin/python")
+LIFETIMES_PY = reference_python("lifetimes") or "lifetimes-not-installable"
+PYMC_PY = reference_python("pymc") or "pymc-marketing-not-installable"
 RESULTS = ROOT / "benchmarks" / "results" / "clv.json"
 
 

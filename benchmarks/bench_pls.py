@@ -8,7 +8,7 @@ core (BLAS/OpenMP threads pinned to 1 before numpy loads):
 * 1,000 bootstrap resamples of it (target ≤ 5 s);
 * the same two figures for the seminr PyPI port, run through ``subprocess`` with
   the interpreter of its own virtual environment (``--seminr-python``, default
-  ``/work/venvs/seminr/bin/python``; skipped with a note when absent).  seminr has
+  ``benchmarks/.venvs/seminr``, made by ``reference_envs``; reported when it cannot be installed).  seminr has
   no centroid scheme and always standardises, so it fits the same model with its
   defaults (path scheme, standardised items) — the work per fit is the same;
 * the largest absolute deviation of every crmlab table from the R plspm reference
@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crmlab.pls import PLSPathModel  # noqa: E402
-from seminr_worker import ECSI_BLOCKS, ECSI_PATHS  # noqa: E402  (plain constants; seminr itself is not imported)
+from crmlab.pls import ECSI_BLOCKS, ECSI_PATHS, PLSPathModel  # noqa: E402
+from reference_envs import reference_python  # noqa: E402
 
 DEFAULT_SHARED = ROOT.parent / "shared" / "data"
 
@@ -76,8 +76,9 @@ def run_seminr(python: str, shared: Path, n_fits: int, n_boot: int) -> dict | No
         return None
     worker = Path(__file__).with_name("seminr_worker.py")
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    model = json.dumps({"blocks": ECSI_BLOCKS, "paths": ECSI_PATHS})
     out = subprocess.run([python, str(worker), str(shared), str(n_fits), str(n_boot)], capture_output=True,
-                         text=True, env=env, check=True)
+                         text=True, env=env, check=True, input=model)
     return json.loads(out.stdout)
 
 
@@ -86,7 +87,7 @@ def main() -> dict:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--fits", type=int, default=100)
     parser.add_argument("--boot", type=int, default=1000)
-    parser.add_argument("--seminr-python", default="/work/venvs/seminr/bin/python")
+    parser.add_argument("--seminr-python", default=None)
     args = parser.parse_args()
     ecsi_dir = args.shared / "ecsi"
     data = pd.read_csv(ecsi_dir / "satisfaction.csv", index_col=0)
@@ -109,7 +110,8 @@ def main() -> dict:
         "crmlab_boot_s": boot_s, "boot_n": args.boot, "boot_failed": boot.n_failed,
         "max_abs_dev_vs_R_plspm": accuracy(model, ecsi_dir),
     }
-    sem = run_seminr(args.seminr_python, args.shared, args.fits, args.boot)
+    args.seminr_python = args.seminr_python or reference_python("seminr")
+    sem = run_seminr(args.seminr_python, args.shared, args.fits, args.boot) if args.seminr_python else None
     if sem is None:
         result["seminr"] = f"not run: no interpreter at {args.seminr_python}"
     else:

@@ -11,7 +11,7 @@ Run ``python benchmarks/bench_segmentation.py [--replicate 100] [--shared-data P
   (``rank(method="first")`` — which breaks ties by row order, the thing crmlab avoids).
 - AHP: ``ahp_priorities`` on a 15 × 15 reciprocal matrix, median of repeated calls
   (target ≤ 1 ms).  Reference: ``ahpy.Compare`` (PyPI ``ahpy``) run in a side venv
-  when ``--ahpy-python`` points at its interpreter (default /work/venvs/ahpy/bin/python);
+  when ``--ahpy-python`` points at its interpreter (default: benchmarks/.venvs/ahpy, made by ``reference_envs``);
   skipped with a note otherwise.
 Results are printed as a table and written to benchmarks/results/segmentation.json.
 """
@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from crmlab.ahp import ahp_priorities  # noqa: E402
 from crmlab.segmentation import ValueMatrix, rfm_scores, rfm_table  # noqa: E402
+from reference_envs import reference_python  # noqa: E402
 
 RFM_INDICATORS = pd.DataFrame(
     [("monetary", "current", "benefit", 0.6), ("frequency", "current", "benefit", 0.4),
@@ -130,9 +131,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicate", type=int, default=100)
     parser.add_argument("--shared-data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--ahpy-python", default="/work/venvs/ahpy/bin/python")
+    parser.add_argument("--ahpy-python", default=None)
     args = parser.parse_args()
-    results = {"ahp_15x15": bench_ahp(args.ahpy_python)}
+    results = {"ahp_15x15": bench_ahp(args.ahpy_python or reference_python("ahpy"))}
     if (args.shared_data / "cdnow").is_dir():
         results["rfm_value_matrix"] = bench_rfm(args.shared_data, args.replicate)
     else:

@@ -4,7 +4,10 @@ Called by ``bench_pls.py`` through ``subprocess`` with the interpreter of a
 separate virtual environment that has ``seminr`` installed, so crmlab's own
 environment never depends on it.  Usage::
 
-    /path/to/seminr-venv/bin/python seminr_worker.py SHARED_DATA_DIR N_FITS N_BOOT
+    /path/to/seminr-venv/bin/python seminr_worker.py SHARED_DATA_DIR N_FITS N_BOOT < ecsi_model.json
+
+The ECSI model (``crmlab.pls.ECSI_BLOCKS`` / ``ECSI_PATHS``) arrives as JSON on stdin,
+since this interpreter has no crmlab.
 """
 from __future__ import annotations
 
@@ -16,23 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ECSI_BLOCKS = {
-    "IMAG": [f"imag{i}" for i in range(1, 6)],
-    "EXPE": [f"expe{i}" for i in range(1, 6)],
-    "QUAL": [f"qual{i}" for i in range(1, 6)],
-    "VAL": [f"val{i}" for i in range(1, 5)],
-    "SAT": [f"sat{i}" for i in range(1, 5)],
-    "LOY": [f"loy{i}" for i in range(1, 5)],
-}
-ECSI_PATHS = [("IMAG", "EXPE"), ("IMAG", "SAT"), ("IMAG", "LOY"), ("EXPE", "QUAL"), ("EXPE", "VAL"),
-              ("EXPE", "SAT"), ("QUAL", "VAL"), ("QUAL", "SAT"), ("VAL", "SAT"), ("SAT", "LOY")]
 
 
 def _named(nm) -> pd.DataFrame:
     return pd.DataFrame(np.asarray(nm.values), index=list(nm.rows), columns=list(nm.cols))
 
 
-def main(shared: Path, n_fits: int, n_boot: int) -> dict:
+def main(shared: Path, n_fits: int, n_boot: int, ECSI_BLOCKS: dict, ECSI_PATHS: list) -> dict:  # noqa: N803
     import seminr as sm  # only inside seminr's own venv
 
     out: dict = {"seminr_version": sm.__version__}
@@ -81,4 +74,5 @@ def main(shared: Path, n_fits: int, n_boot: int) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))))
+    model = json.load(sys.stdin)
+    print(json.dumps(main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), model["blocks"], model["paths"])))

@@ -115,6 +115,18 @@ from .validation import (
 )
 
 SCHEMES = ("centroid", "factorial", "path")
+#: The ECSI model of Tenenhaus et al. (2005, Fig. 6) with the item names of R plspm's
+#: ``satisfaction`` data: the blocks and paths behind the reference files in shared/data/ecsi.
+ECSI_BLOCKS = {
+    "IMAG": [f"imag{i}" for i in range(1, 6)],
+    "EXPE": [f"expe{i}" for i in range(1, 6)],
+    "QUAL": [f"qual{i}" for i in range(1, 6)],
+    "VAL": [f"val{i}" for i in range(1, 5)],
+    "SAT": [f"sat{i}" for i in range(1, 5)],
+    "LOY": [f"loy{i}" for i in range(1, 5)],
+}
+ECSI_PATHS = [("IMAG", "EXPE"), ("IMAG", "SAT"), ("IMAG", "LOY"), ("EXPE", "QUAL"), ("EXPE", "VAL"),
+              ("EXPE", "SAT"), ("QUAL", "VAL"), ("QUAL", "SAT"), ("VAL", "SAT"), ("SAT", "LOY")]
 MODES = ("A", "B")
 MISSING = ("error", "mean", "drop")
 

@@ -5,19 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlab.pls import PLSPathModel, htmt
+from crmlab.pls import ECSI_BLOCKS, ECSI_PATHS, PLSPathModel, htmt
 from crmlab.validation import CrmlabValueError
 
-ECSI_BLOCKS = {
-    "IMAG": [f"imag{i}" for i in range(1, 6)],
-    "EXPE": [f"expe{i}" for i in range(1, 6)],
-    "QUAL": [f"qual{i}" for i in range(1, 6)],
-    "VAL": [f"val{i}" for i in range(1, 5)],
-    "SAT": [f"sat{i}" for i in range(1, 5)],
-    "LOY": [f"loy{i}" for i in range(1, 5)],
-}
-ECSI_PATHS = [("IMAG", "EXPE"), ("IMAG", "SAT"), ("IMAG", "LOY"), ("EXPE", "QUAL"), ("EXPE", "VAL"),
-              ("EXPE", "SAT"), ("QUAL", "VAL"), ("QUAL", "SAT"), ("VAL", "SAT"), ("SAT", "LOY")]
 TOL = 1e-8
 
 
