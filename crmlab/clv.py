@@ -11,11 +11,13 @@ Sources
   is therefore the default everywhere in this module except the Markov reward model,
   whose source (Pfeifer & Carraway 2000) collects the first reward undiscounted.
 * Model 2 ("profit-based", 基于利润) is not spelled out in the seed.  We take the
-  literature's profit form CLV = Σ margins/(1+d)ᵗ − acquisition cost (Jain & Singh
-  2002, J. Interactive Marketing 16(2) eq. 1; Gupta & Lehmann 2003, J. Interactive
-  Marketing 17(1)): the first purchase net of its acquisition cost plus the
-  discounted yearly revenue, CLV₂ = P0 − C0 + Σₜ Iₙ/(1+r)ᵗ.  The three models then
-  nest: Model 1 (revenue) ≥ Model 2 (− acquisition cost) ≥ Model 3 (− service cost).
+  literature's margin form (Gupta & Lehmann 2003, J. Interactive Marketing 17(1),
+  CLV = Σₜ mₜ/(1+i)ᵗ − AC with m the profit margin per period; Berger & Nasr 1998,
+  J. Interactive Marketing 12(1), gross contribution = revenue × margin rate): with a
+  profit margin rate π on revenue, CLV₂ = π·P0 − C0 + Σₜ π·Iₙ/(1+r)ᵗ.  The seed's
+  examples give no margin, so ``margin`` is a required, reported input for Model 2;
+  Model 3 instead subtracts an absolute yearly service cost Cs (Jain & Singh 2002,
+  J. Interactive Marketing 16(2) eq. 1: Σ (Rₜ − Cₜ)/(1+d)ᵗ − AC).
 * Retention ("lost-for-good") models — Dwyer (1997) via seed 003; constant margin and
   retention closed forms of Gupta & Lehmann (2003) (margin multiple r / (1 + d − r))
   and Berger & Nasr (1998, J. Interactive Marketing 12(1)) Case 1 (yearly
@@ -148,12 +150,14 @@ def textbook_clv(
     first_price: float = 0.0,
     acquisition_cost: float = 0.0,
     service_cost: float = 0.0,
+    margin: float | None = None,
     timing: str = "end",
 ) -> CLVResult:
     """Seed 003's CLV models for a loyal customer without share of wallet (SPEC §3.2).
 
     * Model 1 (revenue):   CLV = P0 + Σₜ₌₁..ₙ Iₙ/(1+r)ᵗ
-    * Model 2 (profit):    CLV = P0 − C0 + Σₜ₌₁..ₙ Iₙ/(1+r)ᵗ   (literature form, see module docstring)
+    * Model 2 (profit):    CLV = π·P0 − C0 + Σₜ₌₁..ₙ π·Iₙ/(1+r)ᵗ   (π = ``margin``, the profit
+      margin rate on revenue; Gupta & Lehmann 2003, see module docstring)
     * Model 3 (contribution): CLV = P0 − C0 + Σₜ₌₁..ₙ (Iₙ − Cs)/(1+r)ᵗ
 
     ``first_price`` P0 and ``acquisition_cost`` C0 fall at t = 0 (undiscounted); the
@@ -161,13 +165,22 @@ def textbook_clv(
     year by year, the cash flow, discount factor and present value.
     """
     check_choice(model, "model", (1, 2, 3))
+    if model == 2:
+        if margin is None:
+            raise CrmlabValueError("model 2 (profit-based) needs margin, the profit margin rate on revenue in (0, 1]")
+        margin = check_scalar(margin, "margin", low=0.0, high=1.0, low_inclusive=False)
+    elif margin is not None:
+        raise CrmlabValueError(f"margin applies to model 2 only (model {model} got margin={margin!r})")
     rate = _check_rate(rate)
     years = int(_check_horizon(years, "years", allow_inf=False))
     for name, v in {"yearly_revenue": yearly_revenue, "first_price": first_price,
                     "acquisition_cost": acquisition_cost, "service_cost": service_cost}.items():
         check_scalar(v, name, low=0.0)
-    yearly = yearly_revenue - (service_cost if model == 3 else 0.0)
-    upfront = first_price - (acquisition_cost if model in (2, 3) else 0.0)
+    if model == 2:
+        yearly, upfront = margin * yearly_revenue, margin * first_price - acquisition_cost
+    else:
+        yearly = yearly_revenue - (service_cost if model == 3 else 0.0)
+        upfront = first_price - (acquisition_cost if model == 3 else 0.0)
     factors = discount_factors(years, rate=rate, timing=timing)
     table = pd.DataFrame({
         "year": np.arange(0, years + 1),
@@ -175,7 +188,7 @@ def textbook_clv(
         "discount_factor": np.r_[1.0, factors],
     })
     table["present_value"] = table["cash_flow"] * table["discount_factor"]
-    settings = {"model": model, "rate": rate, "years": years, "timing": timing}
+    settings = {"model": model, "rate": rate, "years": years, "timing": timing, "margin": margin}
     return CLVResult(float(table["present_value"].sum()), table, settings)
 
 

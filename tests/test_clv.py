@@ -32,12 +32,20 @@ def test_example2_numbers_need_end_of_period_timing():
     assert round(clv.textbook_clv(1, yearly_revenue=500, rate=0.09, years=5, timing="middle").value) == 2030
 
 
-def test_model2_subtracts_acquisition_cost_and_models_nest():
-    kw = dict(first_price=2000, acquisition_cost=400, yearly_revenue=500, service_cost=10, rate=0.09, years=5)
-    m1, m2, m3 = (clv.textbook_clv(m, **kw).value for m in (1, 2, 3))
-    assert m2 == pytest.approx(m1 - 400)
-    assert m1 > m2 > m3
-    table = clv.textbook_clv(3, **kw).table
+def test_model2_is_the_margin_form():
+    kw = dict(first_price=2000, acquisition_cost=400, yearly_revenue=500, rate=0.09, years=5)
+    annuity = (1 - 1.09 ** -5) / 0.09  # 3.889651…
+    # Gupta & Lehmann (2003): margin π on revenue, acquisition cost up front
+    assert clv.textbook_clv(2, margin=0.3, **kw).value == pytest.approx(0.3 * 2000 - 400 + 0.3 * 500 * annuity)
+    # with a 100 % margin Model 2 is Model 1 less the acquisition cost
+    assert clv.textbook_clv(2, margin=1.0, **kw).value == pytest.approx(clv.textbook_clv(1, **kw).value - 400)
+    with pytest.raises(CrmlabValueError, match="model 2 .* needs margin"):
+        clv.textbook_clv(2, **kw)
+    with pytest.raises(CrmlabValueError, match="margin applies to model 2 only"):
+        clv.textbook_clv(1, margin=0.3, **kw)
+    with pytest.raises(CrmlabValueError, match="margin must be <= 1"):
+        clv.textbook_clv(2, margin=30, **kw)
+    table = clv.textbook_clv(3, service_cost=10, **kw).table
     assert list(table["cash_flow"]) == [1600, 490, 490, 490, 490, 490]
     assert table["discount_factor"].iloc[5] == pytest.approx(1.09 ** -5)
 

