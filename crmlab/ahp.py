@@ -3,7 +3,7 @@
 Sources
 -------
 - Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill — 1–9 scale,
-  principal-eigenvector priorities, CI = (λmax − n)/(n − 1), CR = CI/RI, accept CR ≤ 0.10.
+  principal-eigenvector priorities, CI = (λmax − n)/(n − 1), CR = CI/RI, accept CR < 0.10 (SPEC §4.2).
 - Crawford, G. & Williams, C. (1985). A note on the analysis of subjective judgment
   matrices. *J. Math. Psychology* 29, 387–405 — geometric-mean (row) priorities.
 - Harker, P. T. (1987). Incomplete pairwise comparisons in the AHP. *Math. Modelling*
@@ -247,8 +247,8 @@ class AHPResult:
 
     @property
     def consistent(self) -> bool:
-        """CR ≤ 0.10 (Saaty's acceptance rule; n ≤ 2 is always consistent)."""
-        return bool(np.isnan(self.cr) or self.cr <= CR_THRESHOLD)
+        """CR < 0.10 (Saaty's acceptance rule as SPEC §4.2 states it; n ≤ 2 is always consistent)."""
+        return bool(np.isnan(self.cr) or self.cr < CR_THRESHOLD)
 
     def summary(self) -> pd.DataFrame:
         """One row per statistic: λmax, CI, RI, CR, accepted, method, RI table."""

@@ -619,6 +619,7 @@ class ImportancePerformance:
             cols = list(self._comp.values())
             check_no_missing(data, cols)
             check_in_range(data, cols, low=self._scale[0], high=self._scale[1], what="declared performance scale (competitor)")
+        check_not_constant(data, perf_cols)  # an attribute nobody rates differently has no position to judge
         n, p = len(data), len(perf_cols)
         if self.importance == "stated":
             if self._stated is None:
@@ -634,7 +635,7 @@ class ImportancePerformance:
             check_no_missing(data, [self.overall])
             check_in_range(data, [self.overall], low=self._overall_scale[0], high=self._overall_scale[1],
                            what="declared overall-satisfaction scale")
-            check_not_constant(data, [self.overall, *perf_cols])
+            check_not_constant(data, [self.overall])
             if self.importance in REGRESSION_METHODS and n < p + 2:
                 raise CrmlabValueError(
                     f"importance={self.importance!r} regresses overall satisfaction on all p={p} attributes and needs "

@@ -526,6 +526,11 @@ class PLSPathModel:
         if not all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes):
             check_numeric(data, items)
         values = frame.to_numpy(dtype=float)
+        infinite = np.isinf(values)
+        if infinite.any():
+            col = items[int(np.flatnonzero(infinite.any(axis=0))[0])]
+            rows = frame.index[np.isinf(frame[col].to_numpy(dtype=float))]
+            raise CrmlabValueError(f"data column {col!r} has infinite values at rows {_preview(rows)}; items must be finite")
         if scale is not None:
             if isinstance(scale, (str, bytes)) or not (isinstance(scale, Sequence) and len(scale) == 2):
                 raise CrmlabValueError(f"scale must be a (min, max) pair of item-scale endpoints, got {scale!r}")

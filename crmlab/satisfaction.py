@@ -636,7 +636,8 @@ def loyalty_metrics(purchases: pd.DataFrame, *, our_brand: str, customer: str = 
     if extra:
         per = purchases.groupby(customer, sort=True)[extra].first().join(per)
     tot = per[["our_spend", "category_spend", "our_purchases", "category_purchases"]].sum()
-    overall = pd.Series({"share_of_wallet": 100 * tot["our_spend"] / tot["category_spend"],
+    overall = pd.Series({"customers_without_category_spend": int(per["share_of_wallet"].isna().sum()),
+                         "share_of_wallet": 100 * tot["our_spend"] / tot["category_spend"],
                          "repeat_purchase_rate": 100 * tot["our_purchases"] / tot["category_purchases"],
                          "customers": len(per)})
     return LoyaltyResult(customers=per.reset_index(), overall=overall, our_brand=our_brand)

@@ -514,6 +514,10 @@ def rfm_table(transactions: pd.DataFrame, *, customer_col: str = "customer_id", 
     check_choice(monetary, "monetary", ("sum", "mean"))
     check_numeric(transactions, [amount_col], name="transactions")
     check_no_missing(transactions, [customer_col, date_col, amount_col], name="transactions")
+    negative = transactions[amount_col] < 0
+    if negative.any():
+        raise CrmlabValueError(f"transactions column {amount_col!r} has negative amounts {_preview(transactions.loc[negative, amount_col].unique())} "
+                               f"at rows {_preview(transactions.index[negative])}; record returns separately (amounts must be >= 0)")
     dates = pd.to_datetime(transactions[date_col], errors="coerce")
     if dates.isna().any():
         bad = transactions.loc[dates.isna(), date_col]

@@ -293,8 +293,9 @@ def test_bootstrap_stated(survey):
 # ---------------------------------------------------------------- bad input
 def test_error_attribute_without_variance(survey):
     bad = survey.assign(perf_parking=4)
-    with pytest.raises(CrmlabValueError, match="'perf_parking' is constant"):
-        fit(bad, "relative_weights")
+    for method in ("relative_weights", "stated"):
+        with pytest.raises(CrmlabValueError, match="'perf_parking' is constant"):
+            fit(bad, method)
 
 
 def test_error_attributes_do_not_match(survey):

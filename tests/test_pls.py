@@ -318,6 +318,14 @@ def test_model_declaration_errors():
         PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scheme="centroids")
 
 
+def test_infinite_item_is_named(ecsi_dir):
+    data = pd.read_csv(ecsi_dir / "satisfaction.csv")
+    data["val2"] = data["val2"].astype(float)
+    data.loc[4, "val2"] = np.inf
+    with pytest.raises(CrmlabValueError, match=r"'val2' has infinite values at rows \[4\]"):
+        PLSPathModel(ECSI_BLOCKS, ECSI_PATHS).fit(data)
+
+
 def test_not_fitted_and_bad_bootstrap_arguments():
     model = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")])
     with pytest.raises(CrmlabValueError, match="not fitted"):

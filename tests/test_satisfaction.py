@@ -234,6 +234,15 @@ def test_loyalty_curve_recovers_market_shapes():
     assert set(curve.smooth["market"]) == set(ds.MARKETS)
 
 
+def test_loyalty_reports_customers_whose_share_is_undefined():
+    p = pd.DataFrame({"customer": [1, 1, 2], "brand": ["ours", "rival", "ours"], "amount": [3.0, 1.0, 0.0]})
+    res = loyalty_metrics(p, our_brand="ours")
+    sow = res.customers.set_index("customer")["share_of_wallet"]
+    assert sow[1] == pytest.approx(75.0)
+    assert np.isnan(sow[2])  # 0 / 0: undefined, and counted
+    assert res.overall["customers_without_category_spend"] == 1
+
+
 def test_loyalty_bad_input():
     p = pd.DataFrame({"customer": [1], "brand": ["b"], "amount": [-2.0]})
     with pytest.raises(CrmlabValueError, match=r"'amount'.*negative"):

@@ -243,6 +243,13 @@ def test_rfm_table_hand_example(small_log):
         rfm_table(small_log.assign(date=["2024-01-01"] * 5 + ["soon"]))
 
 
+def test_rfm_table_refuses_negative_amounts(small_log):
+    bad = small_log.copy()
+    bad.loc[bad.index[2], "amount"] = -5.0
+    with pytest.raises(CrmlabValueError, match=r"'amount' has negative amounts \[-5.0\] at rows \[2\]"):
+        rfm_table(bad)
+
+
 def test_rfm_scores_ties_order_and_qcut():
     rng = np.random.default_rng(1)
     rfm = pd.DataFrame({"recency": rng.integers(0, 300, 1000).astype(float), "frequency": rng.geometric(0.5, 1000).astype(float),
