@@ -100,6 +100,28 @@ def check_indicator_table(indicators: pd.DataFrame, data: pd.DataFrame | None = 
     return ind
 
 
+def with_weights(indicators: pd.DataFrame, weights: Mapping[str, float] | pd.Series) -> pd.DataFrame:
+    """Return a copy of the indicator table with a ``weight`` column taken from ``weights`` (indicator -> local weight).
+
+    Every indicator needs a weight and every weight an indicator: unknown names in the
+    weight table and indicators without a weight are errors, and a table that already
+    carries weights is not overwritten (drop its ``weight`` column first to replace them).
+    """
+    check_columns(indicators, ["indicator"], name="indicators")
+    if "weight" in indicators.columns:
+        raise CrmlabValueError("indicators already has a 'weight' column; drop it first to use other weights "
+                               "(crmlab does not overwrite weights you gave)")
+    w = pd.Series(weights, dtype=float)
+    unknown = [k for k in w.index if k not in set(indicators["indicator"])]
+    if unknown:
+        raise CrmlabValueError(f"the weight table names unknown indicator(s) {_preview(unknown)}; "
+                               f"indicators: {_preview(indicators['indicator'], 20)}")
+    missing = [k for k in indicators["indicator"] if k not in w.index]
+    if missing:
+        raise CrmlabValueError(f"the weight table has no weight for indicator(s) {_preview(missing)}")
+    return indicators.assign(weight=indicators["indicator"].map(w))
+
+
 def _levels(spec) -> list[str] | None:
     if spec is None or (isinstance(spec, float) and np.isnan(spec)):
         return None

@@ -12,6 +12,7 @@ import pytest
 from scipy.spatial.distance import cdist
 
 from crmlab import CrmlabValueError
+from crmlab import segmentation as seg
 from crmlab.datasets.segmentation import (
     CUSTOMERS_FILE,
     INDICATORS,
@@ -133,6 +134,17 @@ def test_profile_shares_and_strategy(customers):
     assert prof.loc["high_high", "name"] == "高当前价值·高潜在价值"
     assert "mean_gross_profit" in prof.columns and "strategy" in prof.columns
     np.testing.assert_allclose(vm.scores_["total_value"], 0.39 * vm.scores_["current_value"] + 0.61 * vm.scores_["potential_value"])
+
+
+def test_with_weights_names_unknown_and_missing_indicators():
+    ind = pd.DataFrame({"indicator": ["a", "b"], "dimension": ["current", "potential"], "direction": ["benefit", "cost"]})
+    assert seg.with_weights(ind, {"a": 1.0, "b": 1.0})["weight"].tolist() == [1.0, 1.0]
+    with pytest.raises(CrmlabValueError, match=r"names unknown indicator\(s\) \['zz'\]"):
+        seg.with_weights(ind, {"a": 1.0, "b": 1.0, "zz": 0.5})
+    with pytest.raises(CrmlabValueError, match=r"no weight for indicator\(s\) \['b'\]"):
+        seg.with_weights(ind, {"a": 1.0})
+    with pytest.raises(CrmlabValueError, match="already has a 'weight' column"):
+        seg.with_weights(ind.assign(weight=0.5), {"a": 1.0, "b": 1.0})
 
 
 def test_value_matrix_bad_input(customers):
