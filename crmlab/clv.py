@@ -464,6 +464,23 @@ def recency_transition_matrix(purchase_probs, *, labels=None) -> pd.DataFrame:
     return pd.DataFrame(m, index=labels, columns=labels)
 
 
+def recency_rewards(purchase_probs, *, margin: float, marketing_cost) -> np.ndarray:
+    """Expected net contribution per recency state: Rᵢ = pᵢ · margin − costᵢ (Pfeifer & Carraway 2000, §3).
+
+    ``marketing_cost`` is one number for every state or one per state (e.g. 0 for the
+    absorbing "former customer" state that is no longer mailed).
+    """
+    p = _check_probability_array(purchase_probs, "purchase_probs")
+    margin = check_scalar(margin, "margin", low=0.0)
+    cost = np.broadcast_to(np.asarray(marketing_cost, dtype=float), p.shape) if np.ndim(marketing_cost) == 0 \
+        else np.asarray(marketing_cost, dtype=float)
+    if cost.shape != p.shape:
+        raise CrmlabValueError(f"marketing_cost must be one number or one per state ({p.size}), got {np.shape(marketing_cost)}")
+    if np.any(~np.isfinite(cost)) or np.any(cost < 0):
+        raise CrmlabValueError(f"marketing_cost must be finite and >= 0, got {cost.tolist()}")
+    return p * margin - cost
+
+
 def markov_clv(matrix, rewards, *, rate: float, periods=None, timing: str = "start") -> pd.Series:
     """Expected present value per starting state of a Markov reward process (Pfeifer & Carraway 2000).
 

@@ -212,15 +212,17 @@ def ols_beta_importance(data: pd.DataFrame, attributes: Sequence[str], overall: 
     """Standardized OLS coefficients of ``overall`` on ``attributes`` (statsmodels), with standard errors and p-values.
 
     Every variable is z-scored (sample SD, n − 1) before the fit, so the slopes are
-    the standardized betas; R² is unaffected.
+    the standardized betas; R² is unaffected.  ``b`` is the same slope on the raw
+    scales (overall-satisfaction points per rating point): β · sd(overall) / sd(attribute).
     """
     import statsmodels.api as sm
 
     cols = [overall, *attributes]
     z = (data[cols] - data[cols].mean()) / data[cols].std(ddof=1)
     fit = sm.OLS(z[overall].to_numpy(), sm.add_constant(z[list(attributes)].to_numpy())).fit()
+    sd = data[cols].std(ddof=1).to_numpy()
     return pd.DataFrame(
-        {"beta": fit.params[1:], "std_error": fit.bse[1:], "p_value": fit.pvalues[1:]},
+        {"beta": fit.params[1:], "b": fit.params[1:] * sd[0] / sd[1:], "std_error": fit.bse[1:], "p_value": fit.pvalues[1:]},
         index=pd.Index(list(attributes), name="attribute"),
     ).assign(r_squared=fit.rsquared)
 

@@ -382,6 +382,32 @@ def pareto_table(values, *, top: Sequence[float] = (0.01, 0.05, 0.1, 0.2, 0.5)) 
     return pd.DataFrame({"top_customer_share": top, "value_share": share})
 
 
+# --------------------------------------------------------------------------- periods
+def period_totals(transactions: pd.DataFrame, *, freq: str = "Y", customer_col: str = "customer_id", date_col: str = "date",
+                  amount_col: str = "amount", cost_col: str = "cost", min_periods: int = 1) -> dict[str, pd.DataFrame]:
+    """Revenue, cost and profit (= revenue − cost) per customer in each calendar period, oldest period first.
+
+    ``freq`` is a pandas period code ("Y" year, "Q" quarter, "M" month).  A customer
+    appears in a period only if it bought in it.  Fewer than ``min_periods`` periods
+    (e.g. 2 for period-to-period KPIs) is an error rather than a silent self-comparison.
+    """
+    check_columns(transactions, [customer_col, date_col, amount_col, cost_col], name="transactions")
+    check_numeric(transactions, [amount_col, cost_col], name="transactions")
+    check_no_missing(transactions, [customer_col, date_col, amount_col, cost_col], name="transactions")
+    dates = pd.to_datetime(transactions[date_col], errors="coerce")
+    if dates.isna().any():
+        bad = transactions.loc[dates.isna(), date_col]
+        raise CrmlabValueError(f"transactions column {date_col!r} has unparseable dates {_preview(bad.unique())} (rows {_preview(bad.index)})")
+    period = dates.dt.to_period(freq).astype(str).rename("period")
+    sums = transactions.groupby([period, transactions[customer_col]])[[amount_col, cost_col]].sum()
+    sums.columns = ["revenue", "cost"]
+    sums["profit"] = sums["revenue"] - sums["cost"]
+    out = {str(p): frame.droplevel("period") for p, frame in sums.groupby(level="period", sort=True)}
+    if len(out) < min_periods:
+        raise CrmlabValueError(f"transactions span {len(out)} period(s) of freq={freq!r} ({list(out)}); at least {min_periods} are needed")
+    return out
+
+
 # --------------------------------------------------------------------------- tiers
 TIER_LABELS = ("vip", "major", "ordinary", "small")
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)

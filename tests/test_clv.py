@@ -185,6 +185,13 @@ def test_clv_tiers_returns_cutoffs_and_respects_them():
     assert given.cutoffs["customers"].tolist() == [101, 400, 400, 99]
 
 
+def test_recency_rewards():
+    np.testing.assert_allclose(clv.recency_rewards([0.3, 0.2, 0.0], margin=40, marketing_cost=[4, 4, 0]), [8.0, 4.0, 0.0])
+    np.testing.assert_allclose(clv.recency_rewards([0.5, 0.1], margin=10, marketing_cost=1), [4.0, 0.0])
+    with pytest.raises(CrmlabValueError, match="one number or one per state"):
+        clv.recency_rewards([0.3, 0.2], margin=40, marketing_cost=[1, 2, 3])
+
+
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("call, message", [
     (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=9, years=5), "rate must be <"),

@@ -113,6 +113,7 @@ def test_standardized_betas_statsmodels_equal_least_squares(survey):
     X, y = survey[cols].to_numpy(float), survey["overall"].to_numpy(float)
     raw = np.linalg.lstsq(np.column_stack([np.ones(len(y)), X]), y, rcond=None)[0][1:]
     np.testing.assert_allclose(detail["beta"], raw * X.std(0, ddof=1) / y.std(ddof=1), atol=1e-10)
+    np.testing.assert_allclose(detail["b"], raw, atol=1e-10)
     assert detail["r_squared"].iloc[0] == pytest.approx(r2_of(X, y))
 
 

@@ -136,6 +136,17 @@ def test_profile_shares_and_strategy(customers):
     np.testing.assert_allclose(vm.scores_["total_value"], 0.39 * vm.scores_["current_value"] + 0.61 * vm.scores_["potential_value"])
 
 
+def test_period_totals_by_hand():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "a"], "date": ["2023-03-01", "2023-07-01", "2024-01-05", "2024-02-01"],
+                       "amount": [10.0, 5.0, 7.0, 1.0], "cost": [4.0, 1.0, 2.0, 0.5]})
+    out = seg.period_totals(tx, freq="Y", min_periods=2)
+    assert list(out) == ["2023", "2024"]
+    assert out["2023"].loc["a"].tolist() == [15.0, 5.0, 10.0] and "b" not in out["2023"].index
+    assert out["2024"]["profit"].to_dict() == {"a": 0.5, "b": 5.0}
+    with pytest.raises(CrmlabValueError, match=r"span 1 period\(s\) of freq='Y' \(\['2023'\]\); at least 2"):
+        seg.period_totals(tx.iloc[:2], freq="Y", min_periods=2)
+
+
 def test_with_weights_names_unknown_and_missing_indicators():
     ind = pd.DataFrame({"indicator": ["a", "b"], "dimension": ["current", "potential"], "direction": ["benefit", "cost"]})
     assert seg.with_weights(ind, {"a": 1.0, "b": 1.0})["weight"].tolist() == [1.0, 1.0]
