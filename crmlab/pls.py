@@ -765,16 +765,24 @@ class PLSPathModel:
         out.attrs["scale"] = (low, high)
         return out
 
-    def importance_performance(self, target: str, scale: tuple[float, float] | None = None) -> pd.DataFrame:
+    def importance_performance(self, target: str, scale: tuple[float, float] | None = None, *,
+                               level: str = "construct") -> pd.DataFrame:
         """Importance–performance map data for ``target`` (Ringle & Sarstedt 2016, IMDS 116(9)).
 
-        For every construct with a directed chain to ``target``: ``importance`` is the
-        unstandardised total effect on the target measured on the 0–100 index scale
-        (standardised total effect × SD(target score) / SD(construct score), item-scale
-        scores), ``importance_standardized`` the standardised total effect and
-        ``performance`` the construct's 0–100 index (:meth:`index_0_100`).
+        ``level="construct"``: for every construct with a directed chain to ``target``,
+        ``importance`` is the unstandardised total effect on the target measured on the
+        0–100 index scale (standardised total effect × SD(target score) / SD(construct
+        score), item-scale scores), ``importance_standardized`` the standardised total
+        effect and ``performance`` the construct's 0–100 index (:meth:`index_0_100`).
+
+        ``level="item"``: the same for every item of those constructs — importance = the
+        item's rescaled unstandardised outer weight w̃ᵢ × its construct's unstandardised
+        total effect (a one-point rise of the item on 0–100 moves the construct's index by
+        w̃ᵢ points), performance = the item mean rescaled to 0–100; column ``construct``
+        names the item's block.
         """
         self._check_fitted()
+        check_choice(level, "level", ("construct", "item"))
         if target not in self._spec.constructs:
             raise CrmlabValueError(f"target {target!r} is not a construct of this model; constructs: {self._spec.constructs}")
         eff = self.effects_[self.effects_["target"] == target].set_index("source")
@@ -788,8 +796,20 @@ class PLSPathModel:
             "performance": performance[eff.index],
         })
         out.index.name = "construct"
+        if level == "item":
+            low, high = performance.attrs["scale"]
+            weights = self.item_scale_weights()
+            items = weights[weights["block"].isin(out.index)]
+            means = pd.Series(self._raw.mean(axis=0), index=self.outer_model_.index)[items.index]
+            out = pd.DataFrame({
+                "construct": items["block"],
+                "importance": items["rescaled_weight"] * out.loc[items["block"], "importance"].to_numpy(),
+                "performance": 100.0 * (means - low) / (high - low),
+            })
+            out.index.name = "item"
         out.attrs["target"] = target
         out.attrs["scale"] = performance.attrs["scale"]
+        out.attrs["level"] = level
         return out
 
     # -- bootstrap ----------------------------------------------------------

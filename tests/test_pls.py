@@ -387,6 +387,14 @@ def test_importance_performance_matches_ols_on_rescaled_r_scores(fitted, ecsi, e
     assert set(ipm.index) == {"IMAG", "EXPE", "QUAL", "VAL", "SAT"}
     with pytest.raises(CrmlabValueError, match="no construct has a path leading to 'IMAG'"):
         fitted.importance_performance("IMAG")
+    # item level: a one-point rise of item sat_i on 0-100 moves LOY's index by (SAT's slope) x (its R weight share)
+    items = fitted.importance_performance("LOY", level="item")
+    sat = om[om["block"] == "SAT"]
+    for item, w in (sat["weight"] / sat["weight"].sum()).items():
+        assert items.loc[item, "importance"] == pytest.approx(ols.params["SAT"] * w, abs=1e-8)
+        assert items.loc[item, "performance"] == pytest.approx(100 * ecsi[item].mean() / 10, abs=1e-10)
+    assert items.groupby("construct")["importance"].sum().to_dict() == pytest.approx(ipm["importance"].to_dict(), abs=1e-10)
+    assert "loy1" not in items.index and items.attrs["level"] == "item"
 
 
 def test_bootstrap_drops_and_counts_degenerate_resamples():
