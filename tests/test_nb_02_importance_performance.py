@@ -76,6 +76,12 @@ def test_model_based_map(r):
     assert table["importance"].idxmax() == "quality" and table["importance"].idxmin() == "value"
     assert table.loc["quality", "quadrant"] == "B"
     assert 0 < r["ipma_target_index"] < 100
+    items = _frame(r["ipma_item_table"])
+    blocks = {c: [i for i in items.index if i.startswith(prefix)] for c, prefix in
+              {"image": "imag", "expectation": "expe", "quality": "qual", "value": "val"}.items()}
+    for construct, its in blocks.items():  # item importances add up to their construct's (rescaled weights sum to 1)
+        assert items.loc[its, "importance"].sum() == pytest.approx(table.loc[construct, "importance"], abs=1e-9)
+    assert set(items.loc[blocks["quality"], "quadrant"]) == {"B"}
 
 
 def test_competitor_gap(r):
