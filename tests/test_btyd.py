@@ -67,6 +67,13 @@ def test_gamma_gamma_reproduces_fhl_2005_rfm_clv(cdnow_summary):
     # FHL (2005b) / Fader & Hardie (2013): p = 6.25, q = 3.74, γ = 15.44 on 946 repeat buyers
     assert model.n_customers_ == 946
     assert model.params_.round(2).tolist() == [6.25, 3.74, 15.44]
+    # to three decimals and beyond: lifetimes' MLE on the same summary (tests/reference)
+    import json
+    from pathlib import Path
+
+    ref = json.loads((Path(__file__).parent / "reference" / "lifetimes_cdnow_gamma_gamma.json").read_text())
+    assert model.params_.to_dict() == pytest.approx({k: ref[k] for k in ("p", "q", "gamma")}, abs=1e-5)
+    assert model.params_.round(3).tolist() == [6.250, 3.744, 15.444]
     spend = model.expected_spend(cdnow_summary)
     p, q, g = model.params_
     assert spend[cdnow_summary["frequency"] == 0].unique() == pytest.approx([p * g / (q - 1)])
