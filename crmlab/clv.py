@@ -23,7 +23,11 @@ Sources
   and Berger & Nasr (1998, J. Interactive Marketing 12(1)) Case 1 (yearly
   contribution from year 0, retention spending at mid-year); retention as a function
   of retention spending, r = ceiling·(1 − e^(−k·M)) (Berger & Nasr Case 4, as in
-  Blattberg & Deighton 1996).
+  Blattberg & Deighton 1996).  Neither is yet checked against the paper's worked
+  examples: the paper's body text was not reachable in the sources searched, so its
+  Cases 2, 3 and 5 are not implemented (Calciu's calculator page
+  claree.univ-lille1.fr/~calciu/hdr/LV_invest_rel_client/ex3.htm only shows that
+  Case 3 is lost-for-good with an S-shaped profit curve — inputs r, d, n, g, h, v, N).
 * Migration ("always-a-share") models — seed 003 Examples 3–4 (brand-switching Markov
   chain, shares Sₜ = S₀·Mᵗ) and Pfeifer & Carraway (2000, J. Interactive Marketing
   14(2)): V_T = Σₜ₌₀^T [(1+d)⁻¹P]ᵗ R, V_∞ = [I − (1+d)⁻¹P]⁻¹ R.
