@@ -25,9 +25,10 @@ Sources
   of retention spending, r = ceiling·(1 − e^(−k·M)) (Berger & Nasr Case 4, as in
   Blattberg & Deighton 1996).  Neither is yet checked against the paper's worked
   examples: the paper's body text was not reachable in the sources searched, so its
-  Cases 2, 3 and 5 are not implemented (Calciu's calculator page
-  claree.univ-lille1.fr/~calciu/hdr/LV_invest_rel_client/ex3.htm only shows that
-  Case 3 is lost-for-good with an S-shaped profit curve — inputs r, d, n, g, h, v, N).
+  Cases 2, 3 and 5 are not implemented by name (M. Calciu's online LTV calculators,
+  Univ. Lille, only show that Case 3 is lost-for-good with an S-shaped profit curve —
+  inputs r, d, n, g, h, v, N; :func:`retention_clv` with per-period margins computes
+  any such profile, and :func:`markov_clv` the recency-migration case).
 * Migration ("always-a-share") models — seed 003 Examples 3–4 (brand-switching Markov
   chain, shares Sₜ = S₀·Mᵗ) and Pfeifer & Carraway (2000, J. Interactive Marketing
   14(2)): V_T = Σₜ₌₀^T [(1+d)⁻¹P]ᵗ R, V_∞ = [I − (1+d)⁻¹P]⁻¹ R.
