@@ -330,6 +330,22 @@ def test_factorial_scheme_matches_seminr(ecsi):
     assert model.outer_weights_.to_dict() == pytest.approx(ref["weights"], abs=1e-8)
 
 
+def test_bootstrap_matches_seminr_refits_on_the_same_resamples(ecsi):
+    """Standard errors and percentile intervals of the paths against seminr refitted on identical resamples."""
+    import json
+    from pathlib import Path
+
+    ref = json.loads((Path(__file__).parent / "reference" / "seminr_ecsi_bootstrap_paths.json").read_text())
+    model = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, scheme="path", scaled=True, tol=1e-14, max_iter=1000).fit(ecsi)
+    indices = np.random.default_rng(ref["seed"]).integers(0, len(ecsi), size=(ref["n_boot"], len(ecsi)))
+    boot = model.bootstrap(indices=indices)
+    assert boot.n_failed == 0
+    for a, b in ECSI_PATHS:
+        row = boot.paths.loc[f"{a} -> {b}"]
+        for col in ("std_error", "ci_lower", "ci_upper"):
+            assert row[col] == pytest.approx(ref[col][f"{a}->{b}"], abs=1e-6), (a, b, col)
+
+
 def test_infinite_item_is_named(ecsi_dir):
     data = pd.read_csv(ecsi_dir / "satisfaction.csv")
     data["val2"] = data["val2"].astype(float)
