@@ -10,9 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
-
-from crmlab.pls import ECSI_BLOCKS, ECSI_PATHS
 from crmlab.report.runner import run_reports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,22 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def user_run(shared_data, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("user")
-    params = {
-        "global": {"lang": "zh"},
-        "notebooks": {
-            "01_satisfaction": {
-                "data_path": str(shared_data / "ecsi" / "satisfaction.csv"),
-                "blocks": ECSI_BLOCKS, "paths": [list(p) for p in ECSI_PATHS],
-                "scale": [0, 10], "pls_scheme": "centroid", "compare_truth": False, "n_boot": 50,
-            },
-            "03_clv": {
-                "data_path": str(shared_data / "cdnow" / "CDNOW_sample.txt"), "data_format": "cdnow",
-                "calibration_end": "1997-09-30", "observation_end": "1998-06-30", "zero_amounts": "keep",
-            },
-        },
-    }
-    params_file = tmp / "params.yaml"
-    params_file.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    params_file = ROOT / "examples" / "shared-data.yaml"  # the documented example, run as a user would
     log = io.StringIO()
     manifest = run_reports(["01_satisfaction", "03_clv"], notebooks_dir=ROOT / "notebooks", reports_dir=tmp / "reports",
                            params_file=params_file, jobs=2, timeout=900, stream=log)
