@@ -193,3 +193,25 @@ def test_python_m_crmlab_is_the_same_cli(nbdir):
     out = subprocess.run([sys.executable, "-m", "crmlab", "params", "--notebooks-dir", str(nbdir)],
                          capture_output=True, text=True, check=True, env=os.environ.copy())
     assert "x: int = 2  # a number" in out.stdout
+
+
+def test_chinese_report_carries_its_glyphs(tmp_path):
+    """A zh page embeds a subset of Noto Sans CJK SC holding every CJK character it shows (readable offline without CJK fonts)."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    d = tmp_path / "nbs"
+    d.mkdir()
+    make_notebook(d / "zh.ipynb", 'lang: str = "zh"', "print('客户终身价值 · 优势区：保持')")
+    manifest, _ = run(d, tmp_path / "r")
+    page = (Path(manifest["path"]) / "zh.html").read_text(encoding="utf-8")
+    m = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert m, "no embedded CJK font"
+    cmap = TTFont(io.BytesIO(base64.b64decode(m.group(1)))).getBestCmap()
+    shown = {ch for ch in page if ord(ch) >= 0x2E80}
+    assert set("客户终身价值优势区保持") <= shown
+    assert all(ord(ch) in cmap for ch in shown), sorted(ch for ch in shown if ord(ch) not in cmap)
+    assert len(m.group(1)) < 200_000  # a subset, not the 16 MB font
+    assert "font/woff" not in (Path(manifest["path"]) / "index.html").read_text(encoding="utf-8")  # ASCII-only page: nothing embedded

@@ -2,12 +2,18 @@
 
 The manager's report hides every code cell (papermill's report mode alone does
 not) except, in a failed notebook, the cell that raised, so a reader sees what
-broke.  Pages use the JupyterLab look without network-loaded scripts.
+broke.  Pages use the JupyterLab look without network-loaded scripts.  A page
+with Chinese text carries the glyphs it uses — a subset of the bundled Noto Sans
+CJK SC, embedded as a web font — so it reads correctly offline on a machine
+without Chinese fonts.
 """
 from __future__ import annotations
 
+import base64
 import copy
 import html
+import io
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,6 +23,53 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 HIDE_TAG = "crmlab-hide-input"
 STATUS_COLOR = {"ok": "#3a9d5d", "failed": "#c0392b", "timeout": "#c0392b"}
+
+
+CJK_FONT_FAMILY = "crmlab CJK"
+_FONT_STACK = "system-ui, -apple-system, 'Segoe UI', helvetica, arial, sans-serif"
+_CODE_STACK = "menlo, consolas, 'DejaVu Sans Mono', monospace"
+
+
+def _is_cjk(ch: str) -> bool:
+    return ord(ch) >= 0x2E80 and not 0xD800 <= ord(ch) <= 0xDFFF
+
+
+def embed_cjk_font(page: str) -> str:
+    """Embed a subset of the CJK font holding exactly the page's CJK characters (no-op for pages without any)."""
+    chars = sorted({ch for ch in page if _is_cjk(ch)})
+    if not chars:
+        return page
+    from fontTools import subset
+
+    from ..plotting import cjk_font_path
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = ["*"]
+    font = subset.load_font(str(cjk_font_path()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(ch) for ch in chars])
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    style = (
+        f'<style>@font-face {{ font-family: "{CJK_FONT_FAMILY}"; src: url(data:font/woff;base64,{data}) format("woff"); }}\n'
+        f':root {{ --jp-content-font-family: {_FONT_STACK}, "{CJK_FONT_FAMILY}"; '
+        f'--jp-ui-font-family: {_FONT_STACK}, "{CJK_FONT_FAMILY}"; '
+        f'--jp-code-font-family: {_CODE_STACK}, "{CJK_FONT_FAMILY}"; }}\n'
+        f'body {{ font-family: {_FONT_STACK}, "{CJK_FONT_FAMILY}"; }}</style>\n'
+    )
+    # Chromium draws the first run of each (font, size, weight) in a page before a data-URL
+    # font is ready, as empty boxes; an invisible zero-height line of one glyph at the sizes
+    # JupyterLab's styles use takes that hit instead of the reader's text.
+    first = chars[0]
+    spans = "".join(f'<span style="font-size:{size}px;font-weight:{weight};font-family:{family}">{first}</span>'
+                    for size in range(8, 41) for weight in ("normal", "bold")
+                    for family in ("var(--jp-content-font-family)", "var(--jp-code-font-family)"))
+    primer = f'<div aria-hidden="true" style="color:transparent;height:0;overflow:visible;pointer-events:none">{spans}</div>'
+    page = page.replace("</head>", style + "</head>", 1)
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + primer, page, count=1)
 
 
 def failing_cell_index(nb) -> int | None:
@@ -58,10 +111,15 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
         exporter.register_preprocessor(remover, enabled=True)
     resources = {"crmlab_banner": banner, "crmlab_banner_color": STATUS_COLOR.get(status, "#7f7f7f")}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return embed_cjk_font(body)
 
 
 def index_html(manifest: dict) -> str:
+    """The run's index page (see :func:`_index_page`), with the CJK glyphs it uses embedded."""
+    return embed_cjk_font(_index_page(manifest))
+
+
+def _index_page(manifest: dict) -> str:
     """The run's index page: one row per notebook with status, time and links."""
     esc = html.escape
     rows = []
