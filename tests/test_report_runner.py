@@ -132,15 +132,30 @@ def test_params_file_global_per_notebook_and_cli_precedence(nbdir, tmp_path):
     assert results["double"] == 10 and results["name"] == "cli"
 
 
-def test_timeout_stops_a_notebook(tmp_path):
+def test_timeout_stops_the_notebook_and_its_kernel(tmp_path):
+    import time
+
     d = tmp_path / "nbs"
     d.mkdir()
-    make_notebook(d / "slow.ipynb", "n: int = 1", "import time\ntime.sleep(120)")
-    manifest, _ = run(d, tmp_path / "r", timeout=4)
+    # the second cell holds the GIL (catastrophic regex backtracking): only a kill can stop it
+    make_notebook(d / "slow.ipynb", "n: int = 1", "import os, crmlab\ncrmlab.record('pid', os.getpid())",
+                  "import re\nre.match(r'(a+)+$', 'a' * 40 + 'b')")
+    manifest, _ = run(d, tmp_path / "r", timeout=6)
     entry = manifest["notebooks"][0]
-    assert entry["status"] == "timeout" and "4 s" in entry["error"]["summary"]
-    assert manifest["duration_s"] < 30
+    assert entry["status"] == "timeout" and "6 s" in entry["error"]["summary"]
+    assert manifest["duration_s"] < 40
     assert (Path(manifest["path"]) / entry["outputs"]["report"]).is_file()
+    pid = json.loads((Path(manifest["path"]) / "slow.results.json").read_text())["results"]["pid"]
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(pid, 9)
+        pytest.fail(f"the kernel (pid {pid}) outlived its timed-out notebook")
 
 
 def test_parallel_workers_overlap(tmp_path):

@@ -29,9 +29,13 @@ def write_notebook_outputs(job: dict, *, status: str, error: dict | None, durati
     name = job["name"]
     executed = Path(job["executed"])
     outputs = {}
-    nb = read_notebook(executed) if executed.exists() else read_notebook(job["input"])
-    if executed.exists():
+    try:
+        nb = read_notebook(executed)
         outputs["notebook"] = executed.name
+    except Exception as exc:  # missing, or cut short by a kill mid-save: report from the source notebook
+        nb = read_notebook(job["input"])
+        if error is not None:
+            error = {**error, "summary": f"{error['summary']} (executed notebook unreadable: {type(exc).__name__})"}
     banner = _banner(job, status, error, duration_s)
     report = out_dir / f"{name}.html"
     report.write_text(notebook_html(nb, with_code=False, banner=banner, status=status), encoding="utf-8")

@@ -34,6 +34,7 @@ from .outputs import write_notebook_outputs
 from .params import declared_parameters, load_params_file, resolve_parameters
 
 DEFAULT_TIMEOUT_S = 1800.0
+HEARTBEAT_S = 30.0
 
 
 def default_jobs() -> int:
@@ -79,12 +80,39 @@ def _point_latest(reports_dir: Path, run_id: str) -> None:
     os.replace(tmp, reports_dir / "latest")
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def _stop(proc: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """Stop a worker: SIGTERM lets papermill shut its kernel down; SIGKILL the group after ``grace_s``."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            pass
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     proc.wait()
+
+
+def _finish(job: dict, proc: subprocess.Popen, *, timed_out: bool, timeout: float) -> dict:
+    """The manifest entry of a finished worker; one notebook's bookkeeping never stops the run."""
+    status_file = Path(job["status_file"])
+    if timed_out:
+        status, error = "timeout", {"ename": "Timeout", "evalue": f"notebook exceeded {timeout:g} s",
+                                    "summary": f"Timeout: notebook exceeded the {timeout:g} s limit and was stopped"}
+    elif status_file.exists():
+        return json.loads(status_file.read_text(encoding="utf-8"))
+    else:
+        status, error = "failed", {"ename": "WorkerDied", "evalue": f"exit code {proc.returncode}",
+                                   "summary": f"the notebook's worker process died (exit code {proc.returncode}); "
+                                              f"see logs/{job['name']}.log"}
+    try:
+        return write_notebook_outputs(job, status=status, error=error, duration_s=0.0)
+    except Exception as exc:  # noqa: BLE001 - report it in the manifest rather than lose the run
+        error = {**error, "summary": f"{error['summary']}; its report could not be written ({type(exc).__name__}: {exc})"}
+        return {"name": job["name"], "status": status, "duration_s": 0.0, "parameters": job["given_parameters"],
+                "effective_parameters": job["effective_parameters"], "outputs": {}, "error": error}
 
 
 def run_reports(
@@ -151,6 +179,7 @@ def run_reports(
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, threads)
 
+    last_heartbeat = time.monotonic()
     pending = list(job_specs)
     running: dict[str, tuple[subprocess.Popen, float, dict, TextIO]] = {}
     entries: dict[str, dict] = {}
@@ -166,27 +195,20 @@ def run_reports(
                 running[job["name"]] = (proc, time.monotonic(), job, log)
                 say(f"[crmlab]   start  {job['name']}")
             time.sleep(0.05)
+            now = time.monotonic()
+            if now - last_heartbeat >= HEARTBEAT_S and running:
+                last_heartbeat = now
+                busy = ", ".join(f"{n} ({now - b:.0f} s)" for n, (_, b, _, _) in running.items())
+                say(f"[crmlab]   running: {busy}; {len(entries)}/{len(paths)} done, elapsed {now - t0:.0f} s")
             for name, (proc, began, job, log) in list(running.items()):
                 elapsed_nb = time.monotonic() - began
                 if proc.poll() is None and elapsed_nb <= timeout:
                     continue
-                if proc.poll() is None:
-                    _kill(proc)
-                    entry = write_notebook_outputs(
-                        job, status="timeout", duration_s=elapsed_nb,
-                        error={"ename": "Timeout", "evalue": f"notebook exceeded {timeout:g} s",
-                               "summary": f"Timeout: notebook exceeded the {timeout:g} s limit and was stopped"},
-                    )
-                else:
-                    status_file = Path(job["status_file"])
-                    if status_file.exists():
-                        entry = json.loads(status_file.read_text(encoding="utf-8"))
-                    else:
-                        entry = write_notebook_outputs(
-                            job, status="failed", duration_s=elapsed_nb,
-                            error={"ename": "WorkerDied", "evalue": f"exit code {proc.returncode}",
-                                   "summary": f"the notebook's worker process died (exit code {proc.returncode}); see logs/{name}.log"},
-                        )
+                timed_out = proc.poll() is None
+                if timed_out:
+                    _stop(proc)
+                entry = _finish(job, proc, timed_out=timed_out, timeout=timeout)
+                entry["duration_s"] = round(time.monotonic() - began, 3)  # wall time, worker start to exit
                 log.close()
                 del running[name]
                 entries[name] = entry
@@ -196,8 +218,11 @@ def run_reports(
                 say(f"[crmlab] [{len(entries)}/{len(paths)}] {mark} {name}  {entry['duration_s']:.1f} s "
                     f"(elapsed {time.monotonic() - t0:.1f} s){extra}")
     except BaseException:
+        for proc, _, _, _ in running.values():
+            if proc.poll() is None:
+                proc.terminate()
         for proc, _, _, log in running.values():
-            _kill(proc)
+            _stop(proc)
             log.close()
         say(f"[crmlab] run interrupted; partial output left in {staging} (latest unchanged)")
         raise

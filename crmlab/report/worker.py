@@ -7,12 +7,21 @@ killing the process.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 import traceback
 from pathlib import Path
 
 from .outputs import write_notebook_outputs
+
+
+class Stopped(BaseException):
+    """Raised in the worker when the runner asks it to stop (timeout or interrupt)."""
+
+
+def _stop(signum, frame):
+    raise Stopped(f"signal {signum}")
 
 
 def execute(job: dict) -> dict:
@@ -52,9 +61,15 @@ def execute(job: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # SIGTERM from the runner unwinds papermill, whose kernel manager then shuts the
+    # kernel down (the kernel runs in its own session, out of reach of a group kill).
+    signal.signal(signal.SIGTERM, _stop)
     argv = sys.argv[1:] if argv is None else argv
     job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    entry = execute(job)
+    try:
+        entry = execute(job)
+    except Stopped:
+        return 3  # the runner writes this notebook's outputs
     Path(job["status_file"]).write_text(json.dumps(entry, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
 
