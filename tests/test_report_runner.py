@@ -230,3 +230,42 @@ def test_chinese_report_carries_its_glyphs(tmp_path):
     assert all(ord(ch) in cmap for ch in shown), sorted(ch for ch in shown if ord(ch) not in cmap)
     assert len(m.group(1)) < 200_000  # a subset, not the 16 MB font
     assert "font/woff" not in (Path(manifest["path"]) / "index.html").read_text(encoding="utf-8")  # ASCII-only page: nothing embedded
+
+
+def test_types_are_checked_element_by_element():
+    assert matches_type(["a", "b"], "list[str]") and not matches_type([1, 2], "list[str]")
+    assert matches_type({"a": 1.5}, "dict[str, float]") and not matches_type({"a": True}, "dict[str, float]")
+    assert matches_type(["a", 1], "list[str | int]") and matches_type(None, "Optional[list[str]]")
+
+
+def test_cli_values_read_numbers_as_python_does():
+    from crmlab.report.params import parse_cli_value
+
+    assert parse_cli_value("1e-3", "float") == 0.001 and parse_cli_value("010", "int") == 10
+    assert parse_cli_value("1997-09-30", "str") == "1997-09-30" and parse_cli_value("no", "str | None") == "no"
+    assert parse_cli_value("null", "str | None") is None and parse_cli_value("[1, 2]", "list[int]") == [1, 2]
+    assert parse_cli_value("true", "bool") is True
+
+
+def test_a_default_that_contradicts_its_annotation_is_refused(tmp_path):
+    from crmlab.report.params import declared_parameters
+
+    path = make_notebook(tmp_path / "bad_default.ipynb", "x: int = 0.5")
+    with pytest.raises(ParameterError, match=r"parameter 'x' defaults to 0.5, which is not int"):
+        declared_parameters(path)
+
+
+def test_params_file_may_name_notebooks_outside_the_run(nbdir, tmp_path):
+    add_failing(nbdir)
+    params = tmp_path / "p.yaml"
+    params.write_text("notebooks:\n  bad:\n    y: 5\n  good:\n    name: 1997-09-30\n")  # unquoted date for a str parameter
+    manifest, _ = run(nbdir, tmp_path / "r", params_file=params, notebooks=["good"])
+    assert manifest["notebooks"][0]["parameters"] == {"name": "1997-09-30"}
+    params.write_text("notebooks:\n  nosuch:\n    y: 5\n")
+    with pytest.raises(ParameterError, match="no notebook named 'nosuch'"):
+        run(nbdir, tmp_path / "r", params_file=params)
+
+
+def test_scoped_cli_values_beat_global_ones_whatever_their_order(nbdir, tmp_path):
+    manifest, _ = run(nbdir, tmp_path / "r", overrides=[("good.ipynb:x", "1"), ("x", "2")])
+    assert manifest["notebooks"][0]["parameters"] == {"x": 1}

@@ -14,6 +14,7 @@ Allowed annotations: ``int``, ``float``, ``str``, ``bool``, ``list``, ``dict``
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import io
 import tokenize
 from dataclasses import dataclass
@@ -58,16 +59,71 @@ def _comments_by_line(source: str) -> dict[int, str]:
     return comments
 
 
+def _annotation(annotation: str) -> ast.expr:
+    try:
+        return ast.parse(annotation, mode="eval").body
+    except SyntaxError:
+        raise ParameterError(f"annotation {annotation!r} is not a Python type expression") from None
+
+
+def _union_members(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union_members(node.left) + _union_members(node.right)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Optional":
+        return [node.slice, ast.Constant(None)]
+    return [node]
+
+
+def _base(node: ast.expr) -> str:
+    if isinstance(node, ast.Constant) and node.value is None:
+        return "None"
+    if isinstance(node, ast.Name):
+        return "None" if node.id == "NoneType" else node.id
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        return node.value.id
+    return ast.unparse(node)
+
+
 def _type_members(annotation: str) -> list[str]:
-    """Split ``"str | None"`` / ``"Optional[str]"`` into base type names."""
-    text = annotation.replace(" ", "")
-    if text.startswith("Optional[") and text.endswith("]"):
-        text = text[len("Optional["):-1] + "|None"
-    members = []
-    for part in text.split("|"):
-        base = part.split("[", 1)[0]
-        members.append("None" if base == "NoneType" else base)
-    return members
+    """Top-level base types of an annotation: ``"list[str] | None"`` -> ``["list", "None"]``."""
+    return [_base(m) for m in _union_members(_annotation(annotation))]
+
+
+def _unknown_types(node: ast.expr) -> list[str]:
+    bad = []
+    for member in _union_members(node):
+        base = _base(member)
+        if base not in BASE_TYPES:
+            bad.append(base)
+        if isinstance(member, ast.Subscript):
+            args = member.slice.elts if isinstance(member.slice, ast.Tuple) else [member.slice]
+            for arg in args:
+                bad += _unknown_types(arg)
+    return bad
+
+
+def _matches(value: Any, node: ast.expr) -> bool:
+    for member in _union_members(node):
+        base = _base(member)
+        args = []
+        if isinstance(member, ast.Subscript):
+            args = member.slice.elts if isinstance(member.slice, ast.Tuple) else [member.slice]
+        if base == "None" and value is None:
+            return True
+        if base == "bool" and isinstance(value, bool):
+            return True
+        if base == "int" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if base == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if base == "str" and isinstance(value, str):
+            return True
+        if base == "list" and isinstance(value, list) and (not args or all(_matches(v, args[0]) for v in value)):
+            return True
+        if base == "dict" and isinstance(value, dict) and (
+                len(args) < 2 or all(_matches(k, args[0]) and _matches(v, args[1]) for k, v in value.items())):
+            return True
+    return False
 
 
 def declared_parameters(path: str | Path) -> dict[str, Parameter]:
@@ -102,44 +158,60 @@ def declared_parameters(path: str | Path) -> dict[str, Parameter]:
             ) from None
         if not annotation:
             raise ParameterError(f"{path.name}: parameter {name!r} has no type annotation (write `{name}: type = ...`)")
-        unknown = [m for m in _type_members(annotation) if m not in BASE_TYPES]
+        unknown = _unknown_types(_annotation(annotation))
         if unknown:
             raise ParameterError(
                 f"{path.name}: parameter {name!r} has annotation {annotation!r}; allowed types are "
                 f"{sorted(BASE_TYPES)} and unions with None"
             )
+        if not matches_type(default, annotation):
+            raise ParameterError(f"{path.name}: parameter {name!r} defaults to {default!r}, which is not {annotation}")
         params[name] = Parameter(name, annotation, default, comments.get(node.lineno, ""))
     return params
 
 
 def matches_type(value: Any, annotation: str) -> bool:
-    """True if ``value`` is acceptable for a parameter annotated ``annotation``."""
-    for member in _type_members(annotation):
-        if member == "None" and value is None:
-            return True
-        if member == "bool" and isinstance(value, bool):
-            return True
-        if member == "int" and isinstance(value, int) and not isinstance(value, bool):
-            return True
-        if member == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return True
-        if member == "str" and isinstance(value, str):
-            return True
-        if member == "list" and isinstance(value, list):
-            return True
-        if member == "dict" and isinstance(value, dict):
-            return True
-    return False
+    """True if ``value`` is acceptable for a parameter annotated ``annotation`` (element types of
+    ``list[...]`` / ``dict[..., ...]`` included; an ``int`` is acceptable where a ``float`` is expected)."""
+    return _matches(value, _annotation(annotation))
 
 
 def parse_cli_value(raw: str, annotation: str | None) -> Any:
-    """Turn a ``-p NAME VALUE`` string into a value: YAML syntax, but kept as text for ``str`` parameters."""
+    """Turn a ``-p NAME VALUE`` string into a value for a parameter annotated ``annotation``.
+
+    Numbers are read as Python reads them (``1e-3``, ``010`` = 10), ``true``/``false``
+    and ``null``/``None`` as bool and None where the type allows them, lists and dicts
+    in YAML/JSON syntax, and anything else as text when the parameter takes ``str``.
+    """
+    members = _type_members(annotation) if annotation else []
+    text = raw.strip()
+    if "int" in members:
+        try:
+            return int(text, 10)
+        except ValueError:
+            pass
+    if "float" in members:
+        try:
+            return float(text)
+        except ValueError:
+            pass
+    if "bool" in members and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if "None" in members and text in ("null", "None", "~", ""):
+        return None
     try:
         value = yaml.safe_load(raw)
     except yaml.YAMLError:
         value = raw
-    if annotation and "str" in _type_members(annotation) and not matches_type(value, annotation):
+    if "str" in members and not (annotation and matches_type(value, annotation)):
         return raw
+    return value
+
+
+def _file_value(value: Any, annotation: str) -> Any:
+    """YAML reads unquoted dates as dates; a ``str`` parameter gets them back as ISO text."""
+    if "str" in _type_members(annotation) and isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
     return value
 
 
@@ -165,35 +237,41 @@ def resolve_parameters(
     *,
     file_params: dict[str, Any] | None = None,
     overrides: list[tuple[str, str]] | None = None,
+    known: set[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Merge defaults < parameter file (global, then per notebook) < ``-p`` overrides, and check them all.
+    """Merge defaults < parameter file (global, then per notebook) < ``-p`` (global, then per notebook); check them all.
 
-    ``declared`` maps notebook stem -> its declared parameters.  ``overrides`` are
-    ``(NAME, VALUE)`` or ``(NOTEBOOK:NAME, VALUE)`` pairs from the command line.
-    Returns, per notebook, only the values that differ from being unset (i.e. the
-    ones to inject).  Raises :class:`ParameterError` listing every problem.
+    ``declared`` maps each notebook of this run (stem) to its declared parameters;
+    ``known`` is every notebook in the folder: a parameter-file section or ``-p NB:NAME``
+    for a known notebook that is not part of this run is skipped.  ``overrides`` are
+    ``(NAME, VALUE)`` or ``(NOTEBOOK:NAME, VALUE)`` pairs (NOTEBOOK may end in ``.ipynb``).
+    Returns, per notebook, the values to inject.  Raises :class:`ParameterError` listing
+    every problem once.
     """
     file_params = file_params or {"global": {}, "notebooks": {}}
-    problems: list[str] = []
+    known = set(known or ()) | set(declared)
+    problems: dict[str, None] = {}
     given: dict[str, dict[str, Any]] = {nb: {} for nb in declared}
 
     def apply(scope: str | None, name: str, value: Any, source: str, raw: bool = False) -> None:
+        if scope is not None:
+            scope = scope.removesuffix(".ipynb")
+            if scope not in known:
+                problems[f"{source}: no notebook named {scope!r} (notebooks: {sorted(known)})"] = None
+                return
+            if scope not in declared:
+                return  # a notebook that is not part of this run
         targets = [scope] if scope else [nb for nb, params in declared.items() if name in params]
-        if scope and scope not in declared:
-            problems.append(f"{source}: no notebook named {scope!r} in this run (notebooks: {sorted(declared)})")
-            return
         if not targets or (scope and name not in declared[scope]):
             where = f"notebook {scope!r}" if scope else "any notebook of this run"
-            known = sorted(declared[scope]) if scope else sorted({n for p in declared.values() for n in p})
-            problems.append(f"{source}: unknown parameter {name!r} — not declared by {where}; declared: {known}")
+            names = sorted(declared[scope]) if scope else sorted({n for p in declared.values() for n in p})
+            problems[f"{source}: unknown parameter {name!r} — not declared by {where}; declared: {names}"] = None
             return
         for nb in targets:
             param = declared[nb][name]
-            v = parse_cli_value(value, param.type) if raw else value
+            v = parse_cli_value(value, param.type) if raw else _file_value(value, param.type)
             if not matches_type(v, param.type):
-                problems.append(
-                    f"{source}: notebook {nb!r} parameter {name!r} expects {param.type}, got {v!r} ({type(v).__name__})"
-                )
+                problems[f"{source}: notebook {nb!r} parameter {name!r} expects {param.type}, got {v!r} ({type(v).__name__})"] = None
             else:
                 given[nb][name] = v
 
@@ -202,9 +280,9 @@ def resolve_parameters(
     for nb, values in file_params["notebooks"].items():
         for name, value in values.items():
             apply(nb, name, value, f"parameter file (notebooks: {nb})")
-    for key, value in overrides or []:
-        scope, _, name = key.rpartition(":")
-        apply(scope or None, name, value, f"-p {key}", raw=True)
+    split = [(key.rpartition(":"), value) for key, value in overrides or []]
+    for (scope, _, name), value in sorted(split, key=lambda item: bool(item[0][0])):  # global -p first
+        apply(scope or None, name, value, f"-p {scope + ':' if scope else ''}{name}", raw=True)
     if problems:
         raise ParameterError("invalid parameters, no notebook was run:\n  - " + "\n  - ".join(problems))
     return given

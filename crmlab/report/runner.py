@@ -147,7 +147,8 @@ def run_reports(
     paths = discover_notebooks(notebooks_dir, notebooks)
     declared = {p.stem: declared_parameters(p) for p in paths}
     file_params = load_params_file(params_file) if params_file else None
-    given = resolve_parameters(declared, file_params=file_params, overrides=overrides)
+    known = {p.stem for p in discover_notebooks(notebooks_dir)}
+    given = resolve_parameters(declared, file_params=file_params, overrides=overrides, known=known)
 
     reports_dir.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now().astimezone()
