@@ -20,22 +20,33 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture(scope="session")
-def rendered_run(tmp_path_factory) -> dict:
-    """Render every notebook in notebooks/ once per test session through the report runner.
-
-    Returns the run manifest; each notebook runs headless, top to bottom, exactly as
-    `make reports` runs it (kernel python3, working directory notebooks/).
-    """
+def _render_all(tmp_path_factory, overrides) -> dict:
     import io
 
     from crmlab.report.runner import run_reports
 
     reports = tmp_path_factory.mktemp("reports")
     log = io.StringIO()
-    manifest = run_reports(notebooks_dir=ROOT / "notebooks", reports_dir=reports, jobs=2, timeout=900, stream=log)
+    manifest = run_reports(notebooks_dir=ROOT / "notebooks", reports_dir=reports, jobs=2, timeout=900,
+                           overrides=overrides, stream=log)
     manifest["log"] = log.getvalue()
     return manifest
+
+
+@pytest.fixture(scope="session")
+def rendered_run(tmp_path_factory) -> dict:
+    """Render every notebook in notebooks/ once per test session through the report runner (English).
+
+    Returns the run manifest; each notebook runs headless, top to bottom, exactly as
+    `make reports` runs it (kernel python3, working directory notebooks/).
+    """
+    return _render_all(tmp_path_factory, [])
+
+
+@pytest.fixture(scope="session")
+def rendered_run_zh(tmp_path_factory) -> dict:
+    """The same in Chinese (``-p lang zh``): labels, tables and charts through the term table."""
+    return _render_all(tmp_path_factory, [("lang", "zh")])
 
 
 @pytest.fixture(scope="session")

@@ -34,8 +34,10 @@ def test_conventions(path):
     assert nb.metadata.kernelspec["name"] == "python3"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_runs_headless_under_the_runner(rendered_run, path):
+def test_runs_headless_under_the_runner(request, path, lang):
+    rendered_run = request.getfixturevalue("rendered_run" if lang == "en" else "rendered_run_zh")
     entry = next(e for e in rendered_run["notebooks"] if e["name"] == path.stem)
     assert entry["status"] == "ok", f"{path.stem}: {entry['error']}\n{rendered_run['log']}"
     run_dir = Path(rendered_run["path"])

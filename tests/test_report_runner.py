@@ -69,7 +69,7 @@ def test_success_writes_reports_results_manifest_and_latest(nbdir, tmp_path):
     with_code = (run_dir / "good.code.html").read_text()
     code_inputs = "jp-InputArea jp-Cell-inputArea"  # markdown cells have one too: 1 markdown cell here
     assert no_code.count(code_inputs) == 1 and with_code.count(code_inputs) == 5
-    assert "recorded double = 42" in no_code
+    assert "recorded double = 42" not in no_code and "recorded double = 42" in with_code  # results live in the JSON
     assert "good" in (run_dir / "index.html").read_text()
     assert "[1/1] ok" in log
 
@@ -259,8 +259,9 @@ def test_params_file_may_name_notebooks_outside_the_run(nbdir, tmp_path):
     add_failing(nbdir)
     params = tmp_path / "p.yaml"
     params.write_text("notebooks:\n  bad:\n    y: 5\n  good:\n    name: 1997-09-30\n")  # unquoted date for a str parameter
-    manifest, _ = run(nbdir, tmp_path / "r", params_file=params, notebooks=["good"])
+    manifest, log = run(nbdir, tmp_path / "r", params_file=params, notebooks=["good"])
     assert manifest["notebooks"][0]["parameters"] == {"name": "1997-09-30"}
+    assert not manifest["complete"] and not (tmp_path / "r" / "latest").exists() and "covered 1 of the 2" in log
     params.write_text("notebooks:\n  nosuch:\n    y: 5\n")
     with pytest.raises(ParameterError, match="no notebook named 'nosuch'"):
         run(nbdir, tmp_path / "r", params_file=params)

@@ -20,6 +20,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from .results import RESULT_MIME
+
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 HIDE_TAG = "crmlab-hide-input"
 STATUS_COLOR = {"ok": "#3a9d5d", "failed": "#c0392b", "timeout": "#c0392b"}
@@ -91,7 +93,8 @@ def running_cell_index(nb) -> int | None:
 def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") -> str:
     """Render an executed notebook to a self-contained HTML page.
 
-    ``with_code=False`` hides code cells except the failing/interrupted one.
+    ``with_code=False`` hides code cells except the failing/interrupted one, and the
+    one-line echoes of :func:`~crmlab.report.results.record` (they are in the JSON).
     ``banner`` is a short HTML note shown at the top (run, parameters, status).
     """
     nb = copy.deepcopy(nb)
@@ -107,6 +110,8 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and i not in keep:
                 cell.metadata.setdefault("tags", []).append(HIDE_TAG)
+            if cell.cell_type == "code":  # recorded results go to the JSON, not the reader's page
+                cell.outputs = [o for o in cell.get("outputs", []) if RESULT_MIME not in o.get("data", {})]
         remover = TagRemovePreprocessor(remove_input_tags={HIDE_TAG}, enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
     resources = {"crmlab_banner": banner, "crmlab_banner_color": STATUS_COLOR.get(status, "#7f7f7f")}

@@ -44,8 +44,8 @@ def to_jsonable(value: Any) -> Any:
     raise CrmlabValueError(f"cannot record a value of type {type(value).__name__}; record numbers, strings, lists, dicts, Series or DataFrames")
 
 
-def record(name: str, value: Any, *, display: bool = True) -> dict:
-    """Record a key result ``name`` for the report JSON and return the JSON payload."""
+def record(name: str, value: Any, *, display: bool = True) -> None:
+    """Record a key result ``name`` for the report JSON (shown as a one-line note in the notebook)."""
     if not isinstance(name, str) or not name:
         raise CrmlabValueError(f"result name must be a non-empty string, got {name!r}")
     payload = {"name": name, "value": to_jsonable(value)}
@@ -57,7 +57,6 @@ def record(name: str, value: Any, *, display: bool = True) -> dict:
         if len(text) > 120:
             text = text[:117] + "..."
         ipy_display({RESULT_MIME: payload, "text/plain": f"recorded {name} = {text}"}, raw=True)
-    return payload
 
 
 def read_results(nb) -> dict[str, Any]:

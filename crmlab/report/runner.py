@@ -12,7 +12,8 @@ Layout of a run (``reports/<YYYY-MM-DD_HHMMSS>[_label]/``)::
 
 The run is written under ``reports/.incomplete-<id>/`` and renamed when it
 finishes, so a run that dies midway leaves no half-written dated folder;
-``reports/latest`` is re-pointed only when every notebook succeeded.
+``reports/latest`` is re-pointed only when the run covered every notebook of the
+folder and every one succeeded.
 """
 from __future__ import annotations
 
@@ -152,9 +153,15 @@ def run_reports(
 
     reports_dir.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now().astimezone()
-    run_id = _run_id(reports_dir, label, started)
-    staging = reports_dir / f".incomplete-{run_id}"
-    (staging / "logs").mkdir(parents=True)
+    while True:  # two runs started in the same second get different folders
+        run_id = _run_id(reports_dir, label, started)
+        staging = reports_dir / f".incomplete-{run_id}"
+        try:
+            staging.mkdir()
+            break
+        except FileExistsError:
+            continue
+    (staging / "logs").mkdir()
 
     def say(msg: str) -> None:
         print(msg, file=stream, flush=True)
@@ -225,7 +232,7 @@ def run_reports(
         for proc, _, _, log in running.values():
             _stop(proc)
             log.close()
-        say(f"[crmlab] run interrupted; partial output left in {staging} (latest unchanged)")
+        say(f"[crmlab] run interrupted; partial output left in {staging} (latest unchanged; delete that folder when done with it)")
         raise
 
     finished = dt.datetime.now().astimezone()
@@ -246,6 +253,7 @@ def run_reports(
         "crmlab_version": __version__,
         "python": sys.version.split()[0],
         "n_ok": n_ok,
+        "complete": {p.stem for p in paths} == known,
         "notebooks": ordered,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -253,7 +261,7 @@ def run_reports(
     final = reports_dir / run_id
     os.replace(staging, final)
     manifest["path"] = str(final)
-    if manifest["status"] == "ok":
+    if manifest["status"] == "ok" and manifest["complete"]:
         _point_latest(reports_dir, run_id)
     say(f"[crmlab] {n_ok}/{len(ordered)} notebook(s) succeeded in {manifest['duration_s']:.1f} s -> {final}")
     for e in ordered:
@@ -261,4 +269,6 @@ def run_reports(
             say(f"[crmlab]   {e['status'].upper()}: {e['name']}: {e['error']['summary']}  (report: {final / e['outputs']['report']})")
     if manifest["status"] != "ok":
         say("[crmlab] reports/latest was NOT updated (a notebook failed)")
+    elif not manifest["complete"]:
+        say(f"[crmlab] reports/latest was not updated: this run covered {len(paths)} of the {len(known)} notebooks")
     return manifest
