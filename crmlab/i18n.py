@@ -319,6 +319,7 @@ TERMS.update({
     "cash_flow": ("Cash flow", "现金流"),
     "discount_factor": ("Discount factor", "折现系数"),
     "present_value": ("Present value", "现值"),
+    "clv_margin": ("Margin per period", "每期利润贡献"),
     "clv_model": ("Model", "模型"),
     "start": ("Start of period", "期初"),
     "middle": ("Middle of period", "期中"),
