@@ -3,7 +3,10 @@
 ``t("advantage", "zh")`` -> ``"优势区"``.  Keys are short English identifiers;
 each maps to ``(english, chinese)``.  Terms follow the vocabulary of the
 course material in ``shared/seeds`` (see SPEC.md).  Themes keep their terms in
-their own section below so the table stays easy to scan.
+their own section below so the table stays easy to scan.  Table headers and index
+values use the same keys: ``label_table(df, lang)`` translates them for display.  A header
+that means exactly what an existing term says reuses that term through ``TERM_ALIASES``
+instead of repeating the label under a second key.
 """
 from __future__ import annotations
 
@@ -38,6 +41,26 @@ TERMS.update({
     "result": ("Result", "结果"),
     "demo_title": ("Conventions demo: a bilingual bar chart", "约定示例：双语柱状图"),
     "category": ("Category", "类别"),
+    # table headers
+    "name": ("Name", "名称"),
+    "difference": ("Difference", "差值"),
+    "estimate": ("Estimate", "估计值"),
+    "true": ("True value", "真实值"),
+    "std_error": ("Standard error", "标准误"),
+    "lower_95": ("95% CI lower", "95% 置信下限"),
+    "upper_95": ("95% CI upper", "95% 置信上限"),
+    "min": ("Min", "最小值"),
+    "max": ("Max", "最大值"),
+    "std": ("Std. dev.", "标准差"),
+    "n": ("n", "样本量"),
+    "source": ("Source", "起点"),
+    "target": ("Target", "终点"),
+    "type": ("Type", "类型"),
+    "rule": ("Rule", "规则"),
+    "order": ("Order", "顺序"),
+    "customer_id": ("Customer ID", "客户编号"),
+    "churn_rate": ("Churn rate", "客户流失率"),
+    "retention_rate": ("Retention rate", "客户保持率"),
 })
 
 # --- satisfaction (SPEC §1) ----------------------------------------------
@@ -106,6 +129,56 @@ TERMS.update({
     "csi_title": ("Weighted CSI = Σ wᵢ sᵢ: item contributions", "加权满意度指数 CSI = Σ wᵢ sᵢ：各题项贡献"),
     "contribution": ("Contribution wᵢ sᵢ", "贡献 wᵢ sᵢ"),
     "score": ("Score", "得分"),
+    # table headers
+    "perception": ("Perception (P)", "认知（P）"),
+    "expectation": ("Expectation (E)", "预期（E）"),
+    "ratio_c": ("Satisfaction ratio C = P / E", "满意度比值 C = P / E"),
+    "gap": ("Gap", "差距"),
+    "definition_en": ("Definition (English)", "定义（英文）"),
+    "definition_seed_zh": ("Definition (course text)", "定义（课程原文）"),
+    "measured_by": ("Measured by", "测量方式"),
+    "functional": ("Functional question (feature present)", "正向问题（具备该功能）"),
+    "dysfunctional": ("Dysfunctional question (feature absent)", "反向问题（不具备该功能）"),
+    "like": ("Like", "喜欢"),
+    "must-be": ("Must-be", "理所当然"),
+    "live-with": ("Live with", "能忍受"),
+    "dislike": ("Dislike", "不喜欢"),
+    "tie": ("Tie", "并列"),
+    "category_strength": ("Category strength", "类别强度"),
+    "fong_significant": ("Significant (Fong test)", "显著（Fong 检验）"),
+    "worse": ("Worse (dissatisfaction when absent)", "Worse（不提供时不满意度增加）"),
+    "functional_mean": ("Functional mean", "正向问题均值"),
+    "functional_sd": ("Functional SD", "正向问题标准差"),
+    "dysfunctional_mean": ("Dysfunctional mean", "反向问题均值"),
+    "dysfunctional_sd": ("Dysfunctional SD", "反向问题标准差"),
+    "n_used": ("Answers used", "有效回答数"),
+    "n_excluded": ("Answers excluded", "剔除回答数"),
+    "eigenvalue": ("Eigenvalue", "特征值"),
+    "cumulative_ratio": ("Cumulative variance ratio", "累计方差贡献率"),
+    "kept": ("Kept", "保留"),
+    "coef": ("Coefficient", "系数"),
+    "p_value": ("p-value", "p 值"),
+    "std_coef": ("Standardized coefficient", "标准化系数"),
+    "term": ("Term", "变量"),
+    "const": ("Constant", "常数项"),
+    "factor": ("Factor", "因素"),
+    "market": ("Market", "市场"),
+    "zone": ("Zone", "区域"),
+    "slope": ("Slope", "斜率"),
+    # customer delivered value (seed 003; Kotler)
+    "product": ("Product value", "产品价值"),
+    "service": ("Service value", "服务价值"),
+    "personnel": ("Personnel value", "人员价值"),
+    "image": ("Image", "形象"),
+    "time": ("Time cost", "时间成本"),
+    "energy": ("Energy cost", "精力成本"),
+    "physical": ("Physical cost", "体力成本"),
+    "tcv": ("Total customer value", "顾客总价值"),
+    "tcc": ("Total customer cost", "顾客总成本"),
+    "cdv": ("Customer delivered value", "顾客让渡价值"),
+    "cdv_ratio": ("Value / cost ratio", "顾客总价值 / 总成本"),
+    "ours": ("Ours", "本企业"),
+    "rival": ("Rival", "竞争者"),
 })
 
 # --- PLS path models (SPEC §1.3) ---
@@ -117,6 +190,20 @@ TERMS.update({
                         "各潜变量指数（0–100，基于非标准化外部权重）"),
     "pls_construct": ("Construct", "潜变量"),
     "pls_ci": ("{level:.0%} bootstrap percentile CI", "{level:.0%} 自助法百分位置信区间"),
+    # table headers
+    "estimated_r2": ("Estimated R²", "估计 R²"),
+    "true_r2": ("True R²", "真实 R²"),
+    "mode": ("Measurement mode", "测量模式"),
+    "items": ("Items", "题项数"),
+    "ave": ("AVE", "平均提取方差 AVE"),
+    "cronbach_alpha": ("Cronbach's α", "Cronbach's α 系数"),
+    "composite_reliability": ("Composite reliability", "组合信度"),
+    "dillon_goldstein_rho": ("Dillon–Goldstein ρ", "Dillon–Goldstein ρ 系数"),
+    "original": ("Original estimate", "原始估计"),
+    "mean_boot": ("Bootstrap mean", "自助法均值"),
+    "t_value": ("t value", "t 值"),
+    "ci_lower": ("CI lower", "置信下限"),
+    "ci_upper": ("CI upper", "置信上限"),
 })
 
 # --- importance/performance (SPEC §2) ------------------------------------
@@ -159,6 +246,43 @@ TERMS.update({
     "crosshair_median": ("median", "中位数"),
     "crosshair_midpoint": ("scale midpoint", "量表中点"),
     "crosshair_given": ("given value", "给定值"),
+    # table headers
+    "respondent": ("Respondent", "受访者"),
+    "overall": ("Overall satisfaction", "总体满意度"),
+    "action": ("Action", "行动建议"),
+    "importance_method": ("Importance method", "重要性计算方法"),
+    "n_attributes": ("Number of attributes", "属性个数"),
+    "csi": ("CSI (importance-weighted performance)", "满意度指数 CSI（重要度加权）"),
+    "weights": ("Weights used", "所用权重"),
+    "overall_mean": ("Overall satisfaction (mean)", "总体满意度均值"),
+    "overall_index_0_100": ("Overall satisfaction index (0–100)", "总体满意度指数（0–100）"),
+    "true_b": ("True coefficient", "真实系数"),
+    "estimated_b": ("Estimated coefficient", "估计系数"),
+    "lmg_rank": ("LMG rank", "LMG 排名"),
+    "true_rank": ("True rank", "真实排名"),
+    "stated": ("Stated", "陈述重要度"),
+    "correlation": ("Correlation", "相关系数法"),
+    "ols_beta": ("OLS beta", "标准化回归系数法"),
+    "relative_weights": ("Relative weights", "相对权重法"),
+    "lmg": ("LMG", "LMG 法"),
+    "changes": ("Quadrant changes", "象限变化次数"),
+    "priority_gap": ("Priority gap", "优先差距"),
+    "diagonal_zone": ("Diagonal zone", "对角线分区"),
+    "share_same_quadrant": ("Share in same quadrant", "落在同一象限的比例"),
+    "share_A": ("Share in A", "落在 A 区的比例"),
+    "share_B": ("Share in B", "落在 B 区的比例"),
+    "share_C": ("Share in C", "落在 C 区的比例"),
+    "share_D": ("Share in D", "落在 D 区的比例"),
+    "importance_low": ("Importance, lower bound", "重要性下限"),
+    "importance_high": ("Importance, upper bound", "重要性上限"),
+    "performance_low": ("Performance, lower bound", "绩效下限"),
+    "performance_high": ("Performance, upper bound", "绩效上限"),
+    "true_standardized_total": ("True standardized total effect", "真实标准化总效应"),
+    "pls_standardized_total": ("PLS standardized total effect", "PLS 标准化总效应"),
+    "competitor_performance": ("Competitor performance", "竞争对手绩效"),
+    "performance_gap": ("Performance gap (us − competitor)", "绩效差距（本企业 − 竞争对手）"),
+    "gap_p_value": ("Gap p-value", "差距 p 值"),
+    "competitor_quadrant": ("Competitor quadrant", "竞争对手象限"),
 })
 
 # --- customer lifetime value (SPEC §3) -----------------------------------
@@ -191,6 +315,46 @@ TERMS.update({
     "clv_time_unit_W": ("weeks", "周"),
     "clv_time_unit_M": ("months", "月"),
     "clv_time_unit_Y": ("years", "年"),
+    # table headers
+    "cash_flow": ("Cash flow", "现金流"),
+    "discount_factor": ("Discount factor", "折现系数"),
+    "present_value": ("Present value", "现值"),
+    "clv_margin": ("Margin per period", "每期利润贡献"),
+    "clv_model": ("Model", "模型"),
+    "start": ("Start of period", "期初"),
+    "middle": ("Middle of period", "期中"),
+    "end": ("End of period", "期末"),
+    "infinite": ("Infinite horizon", "无限期"),
+    "periods_5": ("5 periods", "5 期"),
+    "survival": ("Survival rate", "生存率"),
+    "scenario": ("Scenario", "情景"),
+    "base_clv": ("Base CLV", "基准 CLV"),
+    "new_clv": ("New CLV", "新 CLV"),
+    "change": ("Change", "变化"),
+    "average_lifetime": ("Average lifetime", "平均生命周期"),
+    "profit_component": ("Profit component", "利润构成"),
+    "amount": ("Amount (present value)", "金额（现值）"),
+    "sign": ("Sign", "符号"),
+    "net_contribution": ("Net contribution (sign × amount)", "净贡献（符号 × 金额）"),
+    "base_profit": ("Base profit", "基本利润"),
+    "growth_profit": ("Profit from revenue growth", "收入增长带来的利润"),
+    "cost_savings": ("Cost savings", "成本节约"),
+    "referral_value": ("Referral value", "推荐价值"),
+    "acquisition_cost": ("Acquisition cost", "获取成本"),
+    "price_concessions": ("Price concessions", "价格让步"),
+    "referral_destruction_cost": ("Cost of negative word of mouth", "负面口碑损失"),
+    "recency": ("Recency", "最近购买间隔"),
+    "monetary_value": ("Average spend", "平均消费金额"),
+    "first_purchase": ("First purchase", "首次购买"),
+    "frequency_holdout": ("Purchases in holdout", "验证期购买次数"),
+    "monetary_holdout": ("Average spend in holdout", "验证期平均消费金额"),
+    "duration_holdout": ("Holdout length", "验证期时长"),
+    "expected_purchases": ("Expected purchases", "预期购买次数"),
+    "expected_spend": ("Expected spend per purchase", "预期每次消费金额"),
+    "lower_cutoff": ("Lower cut-off", "下临界值"),
+    "upper_cutoff": ("Upper cut-off", "上临界值"),
+    "total_clv": ("Total CLV", "CLV 合计"),
+    "clv_share": ("CLV share", "CLV 占比"),
 })
 
 # --- value-based segmentation (SPEC §4, §5) ------------------------------
@@ -298,7 +462,97 @@ TERMS.update({
     "financial_bonds": ("Financial bonds", "一级关系营销（财务联系）"),
     "social_bonds": ("Social bonds", "二级关系营销（社会联系）"),
     "structural_bonds": ("Structural bonds", "三级关系营销（结构联系）"),
+    # table headers
+    "orders": ("Orders", "订单数"),
+    "expert": ("Expert", "专家"),
+    "criteria": ("Criteria", "准则层"),
+    "current": ("Current", "当前价值层"),
+    "potential": ("Potential", "潜在价值层"),
+    "row": ("Row", "行"),
+    "column": ("Column", "列"),
+    "judgment": ("Judgment", "判断值"),
+    "consistent_value": ("Consistent value", "一致值"),
+    "indirect_value": ("Indirect value", "间接判断值"),
+    "suggested_saaty_value": ("Suggested Saaty value", "建议 Saaty 标度值"),
+    "epsilon": ("ε (judgment / consistent value)", "ε（判断值 / 一致值）"),
+    "abs_log_epsilon": ("|log ε|", "|log ε|"),
+    "paper": ("Paper", "论文"),
+    "this_data": ("This data", "本数据"),
+    "standardization": ("Standardization", "标准化方法"),
+    "split": ("Split", "分界方法"),
+    "ties": ("Ties", "并列处理"),
+    "cutoff_current": ("Cut-off, current value", "当前价值临界值"),
+    "cutoff_potential": ("Cut-off, potential value", "潜在价值临界值"),
+    "n_imputed_cells": ("Imputed cells", "插补单元格数"),
+    "n_high_high": ("n high current, high potential", "高当前·高潜在客户数"),
+    "n_high_low": ("n high current, low potential", "高当前·低潜在客户数"),
+    "n_low_high": ("n low current, high potential", "低当前·高潜在客户数"),
+    "n_low_low": ("n low current, low potential", "低当前·低潜在客户数"),
+    "value_class": ("Value class", "价值类别"),
+    "high_high": ("High / high", "高当前·高潜在"),
+    "high_low": ("High / low", "高当前·低潜在"),
+    "low_high": ("Low / high", "低当前·高潜在"),
+    "low_low": ("Low / low", "低当前·低潜在"),
+    "revenue_share": ("Revenue share", "收入占比"),
+    "profit_share": ("Profit share", "利润占比"),
+    "mean_current_value": ("Mean current value", "平均当前价值"),
+    "mean_potential_value": ("Mean potential value", "平均潜在价值"),
+    "strategy": ("Strategy", "策略"),
+    "top_customer_share": ("Top share of customers", "前列客户占比"),
+    "variable": ("Variable", "变量"),
+    "r_min": ("R from", "R 下限"),
+    "r_max": ("R to", "R 上限"),
+    "f_min": ("F from", "F 下限"),
+    "f_max": ("F to", "F 上限"),
+    "m_min": ("M from", "M 下限"),
+    "m_max": ("M to", "M 上限"),
+    "revenue_total": ("Total revenue", "收入合计"),
+    "cost_total": ("Total cost", "成本合计"),
+    "profit_per_customer": ("Profit per customer", "每位客户利润"),
+    "x_left": ("Bar start (cumulative customers)", "条形起点（累计客户数）"),
+    "customers_start": ("Customers at start", "期初客户数"),
+    "customers_end": ("Customers at end", "期末客户数"),
+    "new_customers": ("New customers (count)", "新增客户数"),
+    "lost_customers": ("Lost customers", "流失客户数"),
+    "upgraded_customers": ("Upgraded customers", "升级客户数"),
+    "downgraded_customers": ("Downgraded customers", "降级客户数"),
+    "new_customer_rate": ("New-customer rate", "新客户比率"),
+    "upgrade_rate": ("Upgrade rate", "升级率"),
+    "downgrade_rate": ("Downgrade rate", "降级率"),
+    "avg_profit_before": ("Average profit before", "期初平均利润"),
+    "avg_profit_after": ("Average profit after", "期末平均利润"),
+    "from": ("From", "原层级"),
+    "to": ("To", "新层级"),
+    "stage": ("Stage", "阶段"),
+    "seed_profile": ("Profile in the course text", "课程原文描述"),
 })
+
+
+# Table headers and index values that say the same as an existing term reuse its key.
+TERM_ALIASES: dict[str, str] = {
+    "performance": "ipa_performance",
+    "importance": "ipa_importance",
+    "quadrant": "ipa_quadrant",
+    "crosshair": "ipa_crosshair",
+    "construct": "pls_construct",
+    "r_squared": "pls_r2",
+    "std_err": "std_error",
+    "ci_low": "ci_lower",
+    "ci_high": "ci_upper",
+    "brand": "clv_brand",
+    "clv": "clv_value",
+    "actual": "clv_actual",
+    "predicted": "clv_predicted",
+    "p_alive": "clv_p_alive",
+    "calibration_frequency": "clv_calibration_frequency",
+    "retention": "retention_rate",
+    "frequency": "rfm_frequency",
+    "monetary": "rfm_monetary",
+    "customer_share": "share_of_customers",
+    "n_customers": "number_of_customers",
+    "new": "migration_new",
+    "lost": "migration_lost",
+}
 
 
 def check_lang(lang: str) -> str:
@@ -312,22 +566,46 @@ def t(key: str, lang: str = "en") -> str:
     """Translate a term key into ``lang`` ("en" or "zh")."""
     check_lang(lang)
     try:
-        en, zh = TERMS[key]
+        en, zh = TERMS[TERM_ALIASES.get(key, key)]
     except KeyError:
         raise CrmlabValueError(f"no term {key!r} in crmlab.i18n.TERMS") from None
     return zh if lang == "zh" else en
 
 
+def is_term(label) -> bool:
+    """True if ``label`` is a term key or an alias of one (see ``TERM_ALIASES``)."""
+    return isinstance(label, str) and (label in TERMS or label in TERM_ALIASES)
+
+
 def translate_labels(labels: Iterable[str], lang: str = "en") -> list[str]:
     """Translate term keys; labels that are not keys (e.g. attribute names) pass through unchanged."""
     check_lang(lang)
-    return [t(x, lang) if isinstance(x, str) and x in TERMS else x for x in labels]
+    return [t(x, lang) if is_term(x) else x for x in labels]
 
 
-def label_table(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Return a copy of ``df`` with column and index names that are term keys translated for display."""
-    out = df.copy()
-    out.columns = translate_labels(out.columns, lang)
-    if out.index.name in TERMS:
-        out.index.name = t(out.index.name, lang)
+def _translate_index(index: pd.Index, lang: str) -> pd.Index:
+    """Translate the string values and the names of an index (each level of a MultiIndex) that are term keys."""
+    names = translate_labels(index.names, lang)
+    if isinstance(index, pd.MultiIndex):
+        levels = [_translate_index(index.get_level_values(i), lang) for i in range(index.nlevels)]
+        return pd.MultiIndex.from_arrays(levels, names=names)
+    if (pd.api.types.is_object_dtype(index) or pd.api.types.is_string_dtype(index)) and any(map(is_term, index)):
+        index = pd.Index(translate_labels(index, lang))
+    return index.set_names(names)
+
+
+def label_table(table: pd.DataFrame | pd.Series, lang: str = "en") -> pd.DataFrame | pd.Series:
+    """Return a copy of ``table`` (DataFrame or Series) labelled for display in ``lang``.
+
+    Column and index values, the values of every MultiIndex level, index/column names and a
+    Series' name are translated when they are term keys; other labels (attribute names, numbers,
+    dates) pass through unchanged.  Cell values are never touched.
+    """
+    check_lang(lang)
+    out = table.copy()
+    out.index = _translate_index(out.index, lang)
+    if isinstance(out, pd.DataFrame):
+        out.columns = _translate_index(out.columns, lang)
+    elif is_term(out.name):
+        out.name = t(out.name, lang)
     return out
