@@ -158,3 +158,131 @@ def check_probability_matrix(matrix, name: str = "transition matrix", *, atol: f
             f"{_preview(np.round(sums[bad], 10))}"
         )
     return m
+
+
+# --------------------------------------------------------------------------- fitted models
+class NotFittedError(CrmlabValueError, AttributeError):
+    """A model was used before ``fit`` (a ``ValueError`` and ``AttributeError``, as in scikit-learn)."""
+
+
+def check_is_fitted(model, attribute: str = "params_") -> None:
+    """Raise :class:`NotFittedError` unless ``model`` has the learned ``attribute`` (set by ``fit``)."""
+    if getattr(model, attribute, None) is None:
+        raise NotFittedError(f"this {type(model).__name__} is not fitted yet; call .fit(...) first")
+
+
+# --------------------------------------------------------------------------- iterative fits
+CONVERGENCE_POLICIES = ("raise", "warn")
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative fit stopped before its convergence criterion held (``on_nonconvergence="warn"``)."""
+
+
+class ConvergenceError(CrmlabValueError, RuntimeError):
+    """An iterative fit stopped before its convergence criterion held (``on_nonconvergence="raise"``, the default)."""
+
+
+def check_convergence(converged: bool, *, what: str, detail: str, policy: str = "raise") -> None:
+    """The one non-convergence policy of every iterative fit.
+
+    ``policy="raise"`` (default) raises :class:`ConvergenceError`; ``"warn"`` issues a
+    :class:`ConvergenceWarning` and lets the caller keep the last iterate, which the
+    model then marks with ``converged_ = False``.  ``what`` names the model, ``detail``
+    says how it stopped (iterations, tolerance, optimiser message).
+    """
+    check_choice(policy, "on_nonconvergence", CONVERGENCE_POLICIES)
+    if converged:
+        return
+    message = (f"{what} did not converge: {detail}. Its estimates are not a solution; "
+               "check the data (constant or collinear columns, too few rows) or pass on_nonconvergence='warn' "
+               "to keep the last iterate")
+    if policy == "raise":
+        raise ConvergenceError(message)
+    import warnings
+
+    warnings.warn(message, ConvergenceWarning, stacklevel=3)
+
+
+# --------------------------------------------------------------------------- scales
+def check_scale(scale, name: str = "scale") -> tuple[float, float]:
+    """Check a survey-item scale ``(low, high)``: two finite numbers with low < high; return them as floats."""
+    try:
+        low, high = scale
+    except (TypeError, ValueError):
+        raise CrmlabValueError(f"{name} must be a pair (low, high), e.g. (1, 7); got {scale!r}") from None
+    low = check_scalar(low, f"{name} low end")
+    high = check_scalar(high, f"{name} high end")
+    if not low < high:
+        raise CrmlabValueError(f"{name} must have low < high, got ({low:g}, {high:g})")
+    return low, high
+
+
+def check_on_scale(values, scale, name: str) -> np.ndarray:
+    """Check that every finite value of ``values`` lies on ``scale = (low, high)``; return a float array."""
+    low, high = check_scale(scale)
+    v = np.asarray(values, dtype=float)
+    if np.isinf(v).any():
+        raise CrmlabValueError(f"{name} must be finite; got {_preview(v[np.isinf(v)])}")
+    bad = v[(v < low) | (v > high)]
+    if bad.size:
+        raise CrmlabValueError(f"{name} has value(s) {_preview(np.unique(bad))} outside the scale [{low:g}, {high:g}]")
+    return v
+
+
+# --------------------------------------------------------------------------- labelled inputs
+def check_labels(given, expected, *, name: str, what: str = "labels") -> None:
+    """Raise unless ``given`` holds exactly the labels ``expected`` (any order), naming the extra and missing ones."""
+    given, expected = list(given), list(expected)
+    dup = sorted({g for g in given if given.count(g) > 1}, key=str)
+    if dup:
+        raise CrmlabValueError(f"{name} has duplicated {what} {_preview(dup)}")
+    extra = [g for g in given if g not in expected]
+    missing = [e for e in expected if e not in given]
+    if extra or missing:
+        raise CrmlabValueError(f"{name} {what} do not match: unexpected {_preview(extra)}, missing {_preview(missing)} "
+                               f"(expected {_preview(expected, 12)})")
+
+
+def aligned_square(matrix, name: str, *, labels=None) -> tuple[np.ndarray, list]:
+    """A square matrix as a float array in a fixed label order, and that order.
+
+    A labelled :class:`pandas.DataFrame` is aligned by label: its columns must be the
+    same labels as its index (in any order) and, when ``labels`` is given, exactly
+    those labels; the result follows ``labels`` (or the index order).  An unlabelled
+    array is taken by position and labelled by ``labels`` (or 0, 1, …).
+    """
+    if isinstance(matrix, pd.DataFrame):
+        index = list(matrix.index)
+        check_labels(matrix.columns, index, name=f"{name} columns", what="labels (they must be the row labels)")
+        order = index if labels is None else list(labels)
+        if labels is not None:
+            check_labels(index, order, name=f"{name} rows")
+        m = matrix.loc[order, order].to_numpy(dtype=float)
+        return m, order
+    try:
+        m = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError):
+        raise CrmlabValueError(f"{name} must be numeric, got {type(matrix).__name__}") from None
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise CrmlabValueError(f"{name} must be square, got shape {m.shape}")
+    order = list(range(m.shape[0])) if labels is None else list(labels)
+    if len(order) != m.shape[0]:
+        raise CrmlabValueError(f"{name} has {m.shape[0]} rows but {len(order)} labels were given")
+    return m, order
+
+
+def aligned_vector(values, name: str, *, labels) -> np.ndarray:
+    """A vector in the order of ``labels``: a Series/Mapping is aligned by label (same labels required), a sequence by position."""
+    labels = list(labels)
+    if isinstance(values, (pd.Series, dict)):
+        s = pd.Series(values)
+        check_labels(s.index, labels, name=name)
+        return s.loc[labels].to_numpy(dtype=float)
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise CrmlabValueError(f"{name} must be numeric, got {values!r}") from None
+    if v.ndim != 1 or v.size != len(labels):
+        raise CrmlabValueError(f"{name} must have one value per label ({len(labels)}: {_preview(labels)}), got shape {v.shape}")
+    return v

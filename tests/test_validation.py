@@ -45,3 +45,51 @@ def test_to_jsonable_handles_pandas_numpy_and_nan():
     df = pd.DataFrame({"x": [1, 2]}, index=["r1", "r2"])
     assert to_jsonable(df) == {"columns": ["x"], "index": ["r1", "r2"], "data": [[1], [2]]}
     assert to_jsonable(np.float64(2.0)) == 2.0 and isinstance(to_jsonable(np.int64(3)), int)
+
+
+# --------------------------------------------------------------------------- shared conventions
+from crmlab.validation import (  # noqa: E402
+    ConvergenceError, ConvergenceWarning, NotFittedError, aligned_square, aligned_vector, check_convergence,
+    check_is_fitted, check_labels, check_on_scale, check_scale,
+)
+
+
+def test_not_fitted_error_is_value_and_attribute_error():
+    class Model:
+        params_ = None
+
+    with pytest.raises(NotFittedError, match=r"this Model is not fitted yet; call \.fit"):
+        check_is_fitted(Model())
+    assert issubclass(NotFittedError, ValueError) and issubclass(NotFittedError, AttributeError)
+
+
+def test_convergence_policy_raises_or_warns():
+    check_convergence(True, what="X", detail="ok")
+    with pytest.raises(ConvergenceError, match=r"X did not converge: 300 iterations"):
+        check_convergence(False, what="X", detail="300 iterations")
+    with pytest.warns(ConvergenceWarning):
+        check_convergence(False, what="X", detail="300 iterations", policy="warn")
+    with pytest.raises(CrmlabValueError, match="on_nonconvergence must be one of"):
+        check_convergence(False, what="X", detail="", policy="ignore")
+
+
+def test_scales():
+    assert check_scale((1, 7)) == (1.0, 7.0)
+    for bad in [(7, 1), (1,), "17", (1, float("nan"))]:
+        with pytest.raises(CrmlabValueError, match="scale"):
+            check_scale(bad)
+    with pytest.raises(CrmlabValueError, match=r"crosshair has value\(s\) \[9\.0\] outside the scale \[1, 7\]"):
+        check_on_scale([3, 9], (1, 7), "crosshair")
+
+
+def test_labelled_inputs_align_by_label_or_raise():
+    m = pd.DataFrame([[0.9, 0.1], [0.3, 0.7]], index=["A", "B"], columns=["A", "B"])
+    shuffled = m.loc[["B", "A"], ["A", "B"]]
+    a1, order1 = aligned_square(m, "P")
+    a2, _ = aligned_square(shuffled, "P", labels=order1)
+    np.testing.assert_array_equal(a1, a2)
+    with pytest.raises(CrmlabValueError, match=r"P columns labels .* do not match: unexpected \['C'\], missing \['B'\]"):
+        aligned_square(m.rename(columns={"B": "C"}), "P")
+    assert list(aligned_vector(pd.Series({"B": 2.0, "A": 1.0}), "s", labels=["A", "B"])) == [1.0, 2.0]
+    with pytest.raises(CrmlabValueError, match=r"s has duplicated labels \['A'\]"):
+        check_labels(["A", "A"], ["A", "B"], name="s")
