@@ -590,5 +590,4 @@ def clv_tiers(clv, *, shares: Sequence[float] | None = TIER_SHARES, cutoffs: Seq
     v = np.asarray(clv, dtype=float)
     total = np.bincount(result.tiers.cat.codes.to_numpy(), weights=v, minlength=len(TIER_LABELS))
     table = result.cutoffs.assign(total_clv=total, clv_share=total / v.sum() if v.sum() != 0 else np.nan)
-    table.attrs = result.cutoffs.attrs
-    return TierResult(result.tiers, table, result.order)
+    return TierResult(result.tiers, table, result.settings)

@@ -54,8 +54,12 @@ BERRY_PARASURAMAN_LEVELS = pd.DataFrame(
 """Berry & Parasuraman's three levels of relationship marketing (seed 002)."""
 
 
-def _level(values, cutoffs, labels_low_to_high, name, cutoff_name):
-    """Map categories (passed through after checking) or numbers (via two ascending cut-offs) to levels."""
+def _level(values, cutoffs, labels_low_to_high, name, cutoff_name, *, rate: bool = False):
+    """Map categories (passed through after checking) or numbers (via two ascending cut-offs) to levels.
+
+    ``rate=True``: values and cut-offs are rates in [0, 1] (a margin of 45 % is 0.45); a
+    number above 1 is taken for a percentage and refused rather than classed "high".
+    """
     arr = np.atleast_1d(np.asarray(values, dtype=object))
     if all(isinstance(v, str) for v in arr):
         bad = [v for v in arr if v not in labels_low_to_high]
@@ -67,9 +71,15 @@ def _level(values, cutoffs, labels_low_to_high, name, cutoff_name):
     cut = np.asarray(cutoffs, dtype=float)
     if cut.shape != (2,) or cut[0] > cut[1]:
         raise CrmlabValueError(f"{cutoff_name} must be two ascending numbers, got {list(cutoffs)}")
-    x = np.asarray(values, dtype=float).ravel()
+    try:
+        x = np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise CrmlabValueError(f"{name} must be all level names {list(labels_low_to_high)} or all numbers, got {_preview(arr)}") from None
     if not np.all(np.isfinite(x)) or np.any(x < 0):
         raise CrmlabValueError(f"{name} must be finite and non-negative, got {_preview(x)}")
+    if rate and (np.any(x > 1) or np.any(cut > 1) or np.any(cut < 0)):
+        raise CrmlabValueError(f"{name} and {cutoff_name} are rates between 0 and 1 (a 45 % margin is 0.45); got {name} "
+                               f"{_preview(x)} and {cutoff_name} {list(cut)} — divide percentages by 100")
     return np.asarray(labels_low_to_high, dtype=object)[np.searchsorted(cut, x, side="right")]
 
 
@@ -79,12 +89,13 @@ def kotler_relationship_level(number_of_customers, margin, *, customer_cutoffs: 
 
     Give levels ("many"/"medium"/"few"; "high"/"medium"/"low") or numbers with
     cut-offs: ``customer_cutoffs=(a, b)`` — below a few, a ≤ n < b medium, ≥ b many;
-    ``margin_cutoffs=(a, b)`` — below a low, a ≤ m < b medium, ≥ b high.  Returns the
+    ``margin_cutoffs=(a, b)`` — below a low, a ≤ m < b medium, ≥ b high (margins and their
+    cut-offs are rates in [0, 1]).  Returns the
     levels used and the relationship level (a key of ``RELATIONSHIP_LEVELS`` or
     "basic_or_reactive", Kotler's own cell).
     """
     nc = _level(number_of_customers, customer_cutoffs, ("few", "medium", "many"), "number_of_customers", "customer_cutoffs")
-    mg = _level(margin, margin_cutoffs, ("low", "medium", "high"), "margin", "margin_cutoffs")
+    mg = _level(margin, margin_cutoffs, ("low", "medium", "high"), "margin", "margin_cutoffs", rate=True)
     if len(nc) != len(mg):
         raise CrmlabValueError(f"number_of_customers and margin must have the same length, got {len(nc)} and {len(mg)}")
     tab = KOTLER_RELATIONSHIP_TABLE

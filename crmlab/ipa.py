@@ -75,6 +75,7 @@ import pandas as pd
 from scipy import stats
 
 from .i18n import TERMS, check_lang, t
+from .results import wald_table
 from .validation import (
     CrmlabValueError,
     _preview,
@@ -83,7 +84,11 @@ from .validation import (
     check_in_range,
     check_no_missing,
     check_not_constant,
+    check_is_fitted,
+    check_on_scale,
+    check_regression_design,
     check_scalar,
+    check_scale,
 )
 
 IMPORTANCE_METHODS = ("stated", "correlation", "ols_beta", "relative_weights", "lmg")
@@ -219,12 +224,13 @@ def ols_beta_importance(data: pd.DataFrame, attributes: Sequence[str], overall: 
 
     cols = [overall, *attributes]
     z = (data[cols] - data[cols].mean()) / data[cols].std(ddof=1)
-    fit = sm.OLS(z[overall].to_numpy(), sm.add_constant(z[list(attributes)].to_numpy())).fit()
+    design = sm.add_constant(z[list(attributes)], has_constant="add")
+    check_regression_design(design, name="data")
+    fit = sm.OLS(z[overall].to_numpy(), design.to_numpy()).fit()
     sd = data[cols].std(ddof=1).to_numpy()
-    return pd.DataFrame(
-        {"beta": fit.params[1:], "b": fit.params[1:] * sd[0] / sd[1:], "std_error": fit.bse[1:], "p_value": fit.pvalues[1:]},
-        index=pd.Index(list(attributes), name="attribute"),
-    ).assign(r_squared=fit.rsquared)
+    out = wald_table(pd.Series(fit.params[1:], index=pd.Index(list(attributes), name="attribute")), fit.bse[1:],
+                     dof=fit.df_resid, index_name="attribute")
+    return out.assign(b=fit.params[1:] * sd[0] / sd[1:], r_squared=fit.rsquared)
 
 
 # --------------------------------------------------------------------------
@@ -243,7 +249,11 @@ def _crosshair_rules(crosshair) -> tuple:
 
 
 def crosshair_position(values, rule, *, scale: tuple[float, float] | None, axis: str) -> np.ndarray:
-    """Crosshair coordinate on one axis: mean/median of the attribute ``values`` (last axis), scale midpoint or a given number."""
+    """Crosshair coordinate on one axis: mean/median of the attribute ``values`` (last axis), scale midpoint or a given number.
+
+    A given number must lie on the axis's declared ``scale`` (a crosshair off the scale puts
+    every attribute in one half, which no chart reader would notice).
+    """
     values = np.asarray(values, dtype=float)
     if rule == "mean":
         return values.mean(axis=-1)
@@ -256,6 +266,8 @@ def crosshair_position(values, rule, *, scale: tuple[float, float] | None, axis:
                 f"use 'mean', 'median' or a number for the {axis} axis, e.g. crosshair=('midpoint', 'mean')"
             )
         return np.full(values.shape[:-1], (scale[0] + scale[1]) / 2.0)
+    if scale is not None:
+        check_on_scale([rule], scale, f"crosshair ({axis} axis)")
     return np.full(values.shape[:-1], float(rule))
 
 
@@ -276,21 +288,18 @@ class IPAResult:
     ``table`` (index ``attribute``): ``performance``, ``importance``, ``quadrant`` (A–D),
     ``zone`` and ``action`` (i18n term keys), with ``priority_gap``/``diagonal_zone`` for
     diagonal zoning and ``competitor_performance``/``performance_gap``/``gap_p_value``/
-    ``competitor_quadrant`` when a competitor was rated.
+    ``competitor_quadrant`` when a competitor was rated.  ``crosshair``: the position on each
+    axis; ``settings``: ``method``, ``crosshair`` (the rule per axis), ``performance_scale``,
+    ``importance_scale``, ``zoning``, ``diagonal_slope``, ``overall_weights``, ``target``.
     """
 
     table: pd.DataFrame
-    method: str
     crosshair: dict
-    performance_scale: tuple[float, float] | None
-    importance_scale: tuple[float, float] | None
-    zoning: str = "quadrant"
-    diagonal_slope: float | None = None
+    settings: dict
     overall: dict = field(default_factory=dict)
     r_squared: float | None = None
     n_respondents: int | None = None
     importance_detail: pd.DataFrame | None = None
-    target: str | None = None
 
     @property
     def rules(self) -> pd.DataFrame:
@@ -319,8 +328,8 @@ class IPAResult:
         out["action"] = [t(a, lang) for a in out["action"]]
         if "diagonal_zone" in out:
             out["diagonal_zone"] = [t(z, lang) for z in out["diagonal_zone"]]
-        out["importance_method"] = method_label(self.method, lang)
-        out["crosshair"] = describe_crosshair(self.crosshair, lang)
+        out["importance_method"] = method_label(self.settings["method"], lang)
+        out["crosshair"] = describe_crosshair(self, lang)
         return out
 
 
@@ -330,12 +339,12 @@ def method_label(method: str, lang: str = "en") -> str:
     return t(key, lang) if key in TERMS else str(method)
 
 
-def describe_crosshair(crosshair: dict, lang: str = "en") -> str:
-    """One-line description of a crosshair: rules and positions on both axes."""
+def describe_crosshair(result: IPAResult, lang: str = "en") -> str:
+    """One-line description of a result's crosshair: rules and positions on both axes."""
     parts = []
-    for axis, rule in zip(("performance", "importance"), crosshair["rule"]):
+    for axis, rule in zip(("performance", "importance"), result.settings["crosshair"]):
         name = t(f"crosshair_{rule}", lang) if isinstance(rule, str) else t("crosshair_given", lang)
-        parts.append(f"{t('ipa_' + axis, lang)}: {name} = {crosshair[axis]:.3g}")
+        parts.append(f"{t('ipa_' + axis, lang)}: {name} = {result.crosshair[axis]:.3g}")
     return "; ".join(parts)
 
 
@@ -363,14 +372,7 @@ def _as_series(values, name: str) -> pd.Series:
 
 
 def _check_scale(scale, name: str) -> tuple[float, float] | None:
-    if scale is None:
-        return None
-    if not isinstance(scale, (tuple, list)) or len(scale) != 2:
-        raise CrmlabValueError(f"{name} must be a pair (low, high), got {scale!r}")
-    low, high = check_scalar(scale[0], f"{name}[0]"), check_scalar(scale[1], f"{name}[1]")
-    if not low < high:
-        raise CrmlabValueError(f"{name} must satisfy low < high, got {scale!r}")
-    return (low, high)
+    return None if scale is None else check_scale(scale, name)
 
 
 def quadrant_analysis(
@@ -436,12 +438,10 @@ def quadrant_analysis(
 
     return IPAResult(
         table=table,
-        method=method,
-        crosshair={"performance": x0, "importance": y0, "rule": rules},
-        performance_scale=performance_scale,
-        importance_scale=importance_scale,
-        zoning=zoning,
-        diagonal_slope=slope,
+        crosshair={"performance": x0, "importance": y0},
+        settings={"method": method, "crosshair": rules, "performance_scale": performance_scale,
+                  "importance_scale": importance_scale, "zoning": zoning, "diagonal_slope": slope,
+                  "overall_weights": overall_weights, "target": None, "quadrant_ties": "on a line counts as high"},
         overall=overall_value(performance, importance, scale=performance_scale, weights=overall_weights),
     )
 
@@ -498,7 +498,7 @@ def importance_performance_map(
         zoning=zoning,
         overall_weights="equal",
     )
-    out.target = target
+    out.settings["target"] = target
     out.overall = {}
     return out
 
@@ -541,10 +541,7 @@ class QuadrantStability:
     """
 
     table: pd.DataFrame
-    n_boot: int
-    level: float
-    random_state: int | None
-    method: str
+    settings: dict
     performance_draws: np.ndarray
     importance_draws: np.ndarray
     crosshair_draws: np.ndarray
@@ -677,7 +674,7 @@ class ImportancePerformance:
             if self.importance == "ols_beta":
                 detail = ols_beta_importance(data, perf_cols, self.overall)
                 detail.index = pd.Index(attrs, name="attribute")
-                importance = detail["beta"].copy()
+                importance = detail["estimate"].copy()
         competitor = None
         if self._comp is not None:
             competitor = pd.Series(data[[self._comp[a] for a in attrs]].mean().to_numpy(), index=attrs)
@@ -710,12 +707,8 @@ class ImportancePerformance:
 
     def summary(self, lang: str = "en") -> pd.DataFrame:
         """The fitted quadrant table for display (see :meth:`IPAResult.summary`)."""
-        self._check_fitted()
+        check_is_fitted(self, "result_")
         return self.result_.summary(lang)
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "result_"):
-            raise CrmlabValueError("call fit(data) before using the fitted results")
 
     # -- bootstrap -------------------------------------------------------------
     def bootstrap(self, *, n_boot: int = 500, random_state: int | None = 0, level: float = 0.95) -> QuadrantStability:
@@ -725,16 +718,16 @@ class ImportancePerformance:
         give per-resample means and covariance matrices, then importance is computed
         batched over resamples.  Data-driven crosshairs are recomputed per resample.
         """
-        self._check_fitted()
+        check_is_fitted(self, "result_")
         n_boot = check_scalar(n_boot, "n_boot", low=2, integer=True)
         level = check_scalar(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
         rng = np.random.default_rng(random_state)
         p = len(self._perf)
         perf, imp = bootstrap_importance(self._data_matrix, p, self.importance, n_boot=n_boot, rng=rng)
         res = self.result_
-        rules = res.crosshair["rule"]
-        x0 = crosshair_position(perf, rules[0], scale=res.performance_scale, axis="performance")
-        y0 = crosshair_position(imp, rules[1], scale=res.importance_scale, axis="importance")
+        rules = res.settings["crosshair"]
+        x0 = crosshair_position(perf, rules[0], scale=res.settings["performance_scale"], axis="performance")
+        y0 = crosshair_position(imp, rules[1], scale=res.settings["importance_scale"], axis="importance")
         quads = assign_quadrants(perf, imp, x0, y0)
         table = res.table[["quadrant"]].copy()
         table["share_same_quadrant"] = (quads == table["quadrant"].to_numpy()[None, :]).mean(axis=0)
@@ -747,7 +740,8 @@ class ImportancePerformance:
         table["var_importance"] = imp.var(axis=0, ddof=1)
         table["cov"] = ((perf - perf.mean(0)) * (imp - imp.mean(0))).sum(0) / (n_boot - 1)
         return QuadrantStability(
-            table=table, n_boot=n_boot, level=level, random_state=random_state, method=self.importance,
+            table=table, settings={"n_boot": n_boot, "level": level, "random_state": random_state,
+                                   "method": self.importance, "interval": "percentile"},
             performance_draws=perf, importance_draws=imp, crosshair_draws=np.column_stack([x0, y0]),
         )
 

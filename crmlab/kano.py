@@ -87,6 +87,9 @@ def _answer_codes(values: pd.Series, column: str) -> np.ndarray:
 def _check_attributes(data: pd.DataFrame, attributes: Mapping[str, Sequence[str]]) -> None:
     if not isinstance(attributes, Mapping) or not attributes:
         raise CrmlabValueError("attributes must be a non-empty dict {attribute: (functional_column, dysfunctional_column)}")
+    if not isinstance(data, pd.DataFrame) or len(data) == 0:
+        raise CrmlabValueError(f"data must be a DataFrame with at least one respondent, got "
+                               f"{'an empty DataFrame' if isinstance(data, pd.DataFrame) else type(data).__name__}")
     for attr, cols in attributes.items():
         if isinstance(cols, str) or len(cols) != 2:
             raise CrmlabValueError(f"attributes[{attr!r}] must be a pair (functional_column, dysfunctional_column), got {cols!r}")
@@ -137,8 +140,7 @@ class KanoResult:
     """Counts, shares, category and Better–Worse coefficients per attribute, with the tie rule used."""
 
     table: pd.DataFrame
-    tie_rule: str
-    priority: tuple[str, ...]
+    settings: dict
 
     def summary(self) -> pd.DataFrame:
         """One row per attribute: counts, shares, category, tie flag, Better and Worse."""
@@ -193,7 +195,8 @@ def kano_analysis(
     table["category_strength"] = (a - b) / nn
     table["total_strength"] = (counts["A"] + counts["O"] + counts["M"]) / n
     table["fong_significant"] = np.abs(a - b) >= FONG_Z * np.sqrt((a + b) * (2 * nn - a - b) / (2 * nn))
-    return KanoResult(table=table, tie_rule=tie_rule, priority=priority)
+    return KanoResult(table=table, settings={"tie_rule": tie_rule, "priority": priority,
+                                             "category": "most frequent answer category"})
 
 
 def better_worse_chart_data(result: KanoResult, *, threshold: float = 0.5) -> pd.DataFrame:

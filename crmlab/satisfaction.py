@@ -35,10 +35,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .results import wald_table
 from .validation import (
     CrmlabValueError,
     _preview,
     check_choice,
+    check_finite_vector,
+    check_is_fitted,
+    check_regression_design,
+    check_on_scale,
+    check_scale,
     check_columns,
     check_in_range,
     check_no_missing,
@@ -51,24 +57,16 @@ from .validation import (
 # ---------------------------------------------------------------- helpers
 
 
-def check_scale(scale: Sequence[float], name: str = "scale") -> tuple[float, float]:
-    """Validate a rating-scale ``(low, high)`` pair with ``low < high``."""
-    if isinstance(scale, (str, bytes)) or len(scale) != 2:
-        raise CrmlabValueError(f"{name} must be a pair (low, high), got {scale!r}")
-    low = check_scalar(scale[0], f"{name}[0]")
-    high = check_scalar(scale[1], f"{name}[1]")
-    if not low < high:
-        raise CrmlabValueError(f"{name} must have low < high, got {scale!r}")
-    return low, high
-
-
-def check_ratings(data: pd.DataFrame, items: Sequence[str], *, scale: Sequence[float], name: str = "data") -> None:
-    """Raise unless ``items`` are present, numeric, complete and inside the declared ``scale``."""
+def check_ratings(data: pd.DataFrame, items: Sequence[str], *, scale: Sequence[float], name: str = "data",
+                  min_rows: int = 1) -> None:
+    """Raise unless ``data`` has ``min_rows`` rows and ``items`` are present, numeric, complete and inside ``scale``."""
     low, high = check_scale(scale)
     items = list(items)
     if not items:
         raise CrmlabValueError(f"{name}: no item columns given")
     check_columns(data, items, name=name)
+    if len(data) < min_rows:
+        raise CrmlabValueError(f"{name} has {len(data)} respondent row(s); this analysis needs at least {min_rows}")
     check_numeric(data, items, name=name)
     check_no_missing(data, items, name=name)
     check_in_range(data, items, low=low, high=high, name=name, what="declared scale")
@@ -114,24 +112,42 @@ def equal_width_bins(scale: Sequence[float], n_grades: int) -> np.ndarray:
 
 
 def rescale_to_100(value, *, scale: Sequence[float]):
-    """Map a score on the item scale ``(low, high)`` linearly to 0–100 (ACSI convention, Fornell et al. 1996)."""
+    """Map a score on the item scale ``(low, high)`` linearly to 0–100 (ACSI convention, Fornell et al. 1996).
+
+    A value outside the scale has no place on 0–100 and raises.
+    """
     low, high = check_scale(scale)
-    out = (np.asarray(value, dtype=float) - low) / (high - low) * 100
+    out = (check_on_scale(value, (low, high), "value") - low) / (high - low) * 100
     return out.item() if out.ndim == 0 else out
 
 
 # ---------------------------------------------------------------- §1.1 ratio and gaps
 
 
+def _paired(perceived, expected) -> tuple[np.ndarray, np.ndarray]:
+    """Perceived and expected values as finite float arrays of one shape (scalars broadcast)."""
+    arrays = []
+    for name, v in (("perceived", perceived), ("expected", expected)):
+        try:
+            a = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            raise CrmlabValueError(f"{name} must be numbers, got {v!r}") from None
+        if a.size == 0 or not np.all(np.isfinite(a)):
+            raise CrmlabValueError(f"{name} must be one or more finite numbers, got {_preview(np.atleast_1d(a))}")
+        arrays.append(a)
+    b, a = arrays
+    if b.ndim and a.ndim and b.shape != a.shape:
+        raise CrmlabValueError(f"perceived and expected must have the same length (or one be a scalar); "
+                               f"got shapes {b.shape} and {a.shape}")
+    return b, a
+
+
 def satisfaction_ratio(*, perceived, expected):
     """Satisfaction ratio c = b / a (seed 003 §2.3.1(1)): b perceived value, a expected value (> 0).
 
-    c > 1 means the perception exceeds the expectation.  Scalars or array-likes (element-wise).
+    c > 1 means the perception exceeds the expectation.  Scalars or equally long array-likes (element-wise).
     """
-    b = np.asarray(perceived, dtype=float)
-    a = np.asarray(expected, dtype=float)
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        raise CrmlabValueError("perceived and expected must be finite numbers")
+    b, a = _paired(perceived, expected)
     if np.any(a <= 0):
         raise CrmlabValueError(f"expected must be > 0 for the ratio c = b / a; got {_preview(np.atleast_1d(a)[np.atleast_1d(a) <= 0])}")
     c = b / a
@@ -140,10 +156,7 @@ def satisfaction_ratio(*, perceived, expected):
 
 def satisfaction_difference(*, perceived, expected):
     """Difference form satisfaction = perception − expectation (AMA; SPEC §1.1); > 0 means satisfied."""
-    b = np.asarray(perceived, dtype=float)
-    a = np.asarray(expected, dtype=float)
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        raise CrmlabValueError("perceived and expected must be finite numbers")
+    b, a = _paired(perceived, expected)
     d = b - a
     return d.item() if d.ndim == 0 else d
 
@@ -189,8 +202,7 @@ class ServqualResult:
     overall_unweighted: float
     overall_weighted: float | None
     respondent_scores: pd.DataFrame
-    scale: tuple[float, float]
-    weighting: str
+    settings: dict
 
     def summary(self) -> pd.DataFrame:
         """Dimension table plus the overall scores as the last rows."""
@@ -228,7 +240,10 @@ def servqual_gaps(
     items = [i for its in dimensions.values() for i in its]
     p_cols = [perception_prefix + i for i in items]
     e_cols = [expectation_prefix + i for i in items]
-    check_ratings(data, p_cols + e_cols, scale=(low, high))
+    dup = sorted({i for i in items if items.count(i) > 1})
+    if dup:
+        raise CrmlabValueError(f"dimensions list item(s) {dup} more than once; each item belongs to one dimension")
+    check_ratings(data, p_cols + e_cols, scale=(low, high), min_rows=2)
     gaps = pd.DataFrame(data[p_cols].to_numpy(float) - data[e_cols].to_numpy(float), columns=items, index=data.index)
     dim_of = {i: d for d, its in dimensions.items() for i in its}
     item_table = pd.DataFrame({
@@ -246,7 +261,7 @@ def servqual_gaps(
         imp = pd.Series(importance, dtype=float)
         if set(imp.index) != set(dimensions):
             raise CrmlabValueError(f"importance must have exactly the dimensions {list(dimensions)} as keys, got {list(imp.index)}")
-        if (imp < 0).any() or imp.sum() <= 0:
+        if not np.isfinite(imp).all() or (imp < 0).any() or imp.sum() <= 0:
             raise CrmlabValueError(f"importance must be non-negative with a positive total, got {imp.to_dict()}")
         w = (imp / imp.sum()).reindex(dim_table.index)
         dim_table["weight"] = w
@@ -258,8 +273,8 @@ def servqual_gaps(
         weighting = "none"
     dim_table.index.name = "dimension"
     return ServqualResult(items=item_table, dimensions=dim_table, overall_unweighted=overall_unweighted,
-                          overall_weighted=overall_weighted, respondent_scores=resp, scale=(low, high),
-                          weighting=weighting)
+                          overall_weighted=overall_weighted, respondent_scores=resp,
+                          settings={"scale": (low, high), "weighting": weighting, "gap": "perception - expectation"})
 
 
 # ---------------------------------------------------------------- §1.3 weighted CSI, PCA, regression
@@ -272,8 +287,8 @@ class CSIResult:
     items: pd.DataFrame
     csi: float
     csi_100: float
-    scale: tuple[float, float]
     respondent_csi: pd.Series
+    settings: dict
 
 
 def weighted_csi(data: pd.DataFrame, *, weights, scale: Sequence[float]) -> CSIResult:
@@ -293,8 +308,8 @@ def weighted_csi(data: pd.DataFrame, *, weights, scale: Sequence[float]) -> CSIR
     table.index.name = "item"
     csi = float(table["contribution"].sum())
     return CSIResult(items=table, csi=csi, csi_100=float(rescale_to_100(csi, scale=(low, high))),
-                     scale=(low, high),
-                     respondent_csi=pd.Series(data[items].to_numpy(float) @ w.to_numpy(), index=data.index, name="csi"))
+                     respondent_csi=pd.Series(data[items].to_numpy(float) @ w.to_numpy(), index=data.index, name="csi"),
+                     settings={"scale": (low, high), "item_score": "mean"})
 
 
 class PCAIndex:
@@ -318,7 +333,7 @@ class PCAIndex:
 
     def fit(self, data: pd.DataFrame, *, items: Sequence[str] | None = None, scale: Sequence[float]) -> "PCAIndex":
         items = list(data.columns) if items is None else list(items)
-        check_ratings(data, items, scale=scale)
+        check_ratings(data, items, scale=scale, min_rows=3)
         if self.n_components > len(items):
             raise CrmlabValueError(f"n_components={self.n_components} exceeds the number of items ({len(items)})")
         check_not_constant(data, items)
@@ -348,10 +363,13 @@ class PCAIndex:
         self.index_ = float(self.weights_ @ data[items].mean())
         self.index_100_ = float(rescale_to_100(self.index_, scale=(low, high)))
         self.scores_ = pd.Series(x @ w, index=data.index, name="pca_index")
+        self.settings = {"n_components": k, "standardize": self.standardize, "scale": (low, high),
+                         "orientation": "eigenvector entries sum to a positive number"}
         return self
 
     def explained_variance(self) -> pd.DataFrame:
         """Eigenvalue, explained-variance ratio and cumulative ratio per component (kept ones flagged)."""
+        check_is_fitted(self, "weights_")
         ratio = self.explained_variance_ratio_
         return pd.DataFrame({"eigenvalue": self.eigenvalues_, "explained_ratio": ratio,
                              "cumulative_ratio": np.cumsum(ratio),
@@ -360,6 +378,7 @@ class PCAIndex:
 
     def summary(self) -> pd.DataFrame:
         """Per item: its eigenvector entries in the kept components and its index weight."""
+        check_is_fitted(self, "weights_")
         out = self.components_.iloc[: self.n_components].T.copy()
         out["weight"] = self.weights_
         out.index.name = "item"
@@ -374,6 +393,7 @@ class RegressionResult:
     r_squared: float
     adj_r_squared: float
     n: int
+    settings: dict
     model: object = field(repr=False)
 
     def summary(self) -> pd.DataFrame:
@@ -385,9 +405,11 @@ def satisfaction_regression(data: pd.DataFrame, *, overall: str, attributes: Seq
     """Econometric route (计量经济学测评方法; seed 003 §2.3.1(4)): OLS of overall satisfaction on attributes.
 
     overall = β₀ + Σ βᵢ · attributeᵢ + ε, fitted with statsmodels OLS.  The tidy table has one row
-    per term: coefficient, standard error, t, p-value, the (1 − alpha) confidence interval, and the
-    standardized coefficient β·sd(x)/sd(y) (a common derived-importance measure).  Items are
-    checked against ``scale`` when given.
+    per term: ``estimate``, ``std_error``, ``t_value``, ``p_value``, the (1 − alpha) interval
+    ``ci_lower``/``ci_upper``, and the standardized coefficient ``std_coef`` = β·sd(x)/sd(y) (a common
+    derived-importance measure).  Items are checked against ``scale`` when given.  The model needs
+    more respondents than coefficients and attributes that are not exact linear combinations of
+    each other (otherwise the coefficients are not identified and raise).
     """
     import statsmodels.api as sm
 
@@ -405,14 +427,14 @@ def satisfaction_regression(data: pd.DataFrame, *, overall: str, attributes: Seq
     alpha = check_scalar(alpha, "alpha", low=0, high=1, low_inclusive=False, high_inclusive=False)
     y = data[overall].astype(float)
     x = sm.add_constant(data[attributes].astype(float), has_constant="add")
+    check_regression_design(x, name="data")
+    check_not_constant(data, [overall])
     fit = sm.OLS(y, x).fit()
-    ci = fit.conf_int(alpha=alpha)
     sd_ratio = pd.Series(np.r_[np.nan, data[attributes].std(ddof=1).to_numpy() / y.std(ddof=1)], index=x.columns)
-    table = pd.DataFrame({"coef": fit.params, "std_err": fit.bse, "t": fit.tvalues, "p_value": fit.pvalues,
-                          "ci_low": ci[0], "ci_high": ci[1], "std_coef": fit.params * sd_ratio})
-    table.index.name = "term"
+    table = wald_table(fit.params, fit.bse, level=1 - alpha, dof=fit.df_resid, index_name="term")
+    table["std_coef"] = fit.params * sd_ratio
     return RegressionResult(table=table, r_squared=float(fit.rsquared), adj_r_squared=float(fit.rsquared_adj),
-                            n=int(fit.nobs), model=fit)
+                            n=int(fit.nobs), settings={"alpha": alpha, "estimator": "OLS", "intercept": True}, model=fit)
 
 
 # ---------------------------------------------------------------- §1.3 fuzzy comprehensive evaluation
@@ -468,8 +490,8 @@ class FuzzyResult:
     b_normalized: pd.Series
     score: float | None
     grade: str
-    operator: str
     grade_values: pd.Series | None
+    settings: dict
     factor_results: pd.DataFrame | None = None
 
     def summary(self) -> pd.DataFrame:
@@ -510,11 +532,12 @@ def fuzzy_evaluation(weights, membership, *, operator: str = "M(·,+)", grades: 
     if grade_values is not None:
         if len(grade_values) != len(names):
             raise CrmlabValueError(f"grade_values has {len(grade_values)} entries but there are {len(names)} grades")
-        gv = pd.Series(np.asarray(grade_values, dtype=float), index=names, name="grade_value")
+        gv = pd.Series(check_finite_vector(grade_values, "grade_values"), index=names, name="grade_value")
         score = float(bn @ gv)
     op = _OPERATOR_ALIASES.get(operator, operator)
     return FuzzyResult(b=b_s, b_normalized=bn.rename("b_normalized"), score=score, grade=str(bn.idxmax()),
-                       operator=op, grade_values=gv)
+                       grade_values=gv, settings={"operator": op, "normalization": "b / sum(b)",
+                                                  "grade": "maximum membership (first on ties)"})
 
 
 def fuzzy_two_level(factor_weights: Mapping[str, float], sub_weights: Mapping[str, Sequence[float]],
@@ -540,7 +563,7 @@ def fuzzy_two_level(factor_weights: Mapping[str, float], sub_weights: Mapping[st
         table["score"] = [first[f].score for f in factors]
     table.index.name = "factor"
     return FuzzyResult(b=res.b, b_normalized=res.b_normalized, score=res.score, grade=res.grade,
-                       operator=res.operator, grade_values=res.grade_values, factor_results=table)
+                       grade_values=res.grade_values, settings=res.settings | {"levels": 2}, factor_results=table)
 
 
 def membership_from_answers(data: pd.DataFrame, *, items: Sequence[str], grades: Sequence,
@@ -554,6 +577,8 @@ def membership_from_answers(data: pd.DataFrame, *, items: Sequence[str], grades:
     items = list(items)
     grades = list(grades)
     check_columns(data, items)
+    if len(data) == 0:
+        raise CrmlabValueError("data has no answers; memberships are shares of respondents")
     check_no_missing(data, items)
     if len(grades) < 2:
         raise CrmlabValueError("grades must list at least two grades")
@@ -594,7 +619,7 @@ class LoyaltyResult:
 
     customers: pd.DataFrame
     overall: pd.Series
-    our_brand: str
+    settings: dict
 
     def summary(self) -> pd.DataFrame:
         return self.customers.copy()
@@ -640,7 +665,8 @@ def loyalty_metrics(purchases: pd.DataFrame, *, our_brand: str, customer: str = 
                          "share_of_wallet": 100 * tot["our_spend"] / tot["category_spend"],
                          "repeat_purchase_rate": 100 * tot["our_purchases"] / tot["category_purchases"],
                          "customers": len(per)})
-    return LoyaltyResult(customers=per.reset_index(), overall=overall, our_brand=our_brand)
+    return LoyaltyResult(customers=per.reset_index(), overall=overall,
+                         settings={"our_brand": our_brand, "units": "percent", "pooled": "totals over all customers"})
 
 
 @dataclass(frozen=True)
@@ -650,8 +676,7 @@ class LoyaltyCurve:
     binned: pd.DataFrame
     smooth: pd.DataFrame
     zone_slopes: pd.DataFrame
-    thresholds: tuple[float, float]
-    frac: float
+    settings: dict
 
 
 def satisfaction_loyalty_curve(data: pd.DataFrame, *, satisfaction: str, loyalty: str, market: str,
@@ -701,7 +726,8 @@ def satisfaction_loyalty_curve(data: pd.DataFrame, *, satisfaction: str, loyalty
             slope = np.polyfit(gz[satisfaction], gz[loyalty], 1)[0] if gz[satisfaction].nunique() > 1 else np.nan
             slope_rows.append({market: m, "zone": z, "slope": slope, "n": len(gz)})
     return LoyaltyCurve(binned=binned, smooth=pd.concat(smooth_parts, ignore_index=True),
-                        zone_slopes=pd.DataFrame(slope_rows), thresholds=(lo, hi), frac=frac)
+                        zone_slopes=pd.DataFrame(slope_rows),
+                        settings={"thresholds": (lo, hi), "frac": frac, "smoother": "LOWESS (statsmodels)"})
 
 
 # ---------------------------------------------------------------- §1.5 customer delivered value

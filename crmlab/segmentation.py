@@ -48,6 +48,7 @@ from .validation import (
     check_columns,
     check_no_missing,
     check_numeric,
+    check_is_fitted,
     check_scalar,
 )
 
@@ -249,6 +250,10 @@ class ValueMatrix:
             raise CrmlabValueError(f"data must be a pandas DataFrame, got {type(data).__name__}")
         if len(data) < 2:
             raise CrmlabValueError(f"data needs at least 2 customers, got {len(data)}")
+        if data.index.has_duplicates:
+            raise CrmlabValueError(f"data has duplicated customer ids {_preview(data.index[data.index.duplicated()].unique())} "
+                                   "in its index; one row per customer is needed (a duplicate would shift every "
+                                   "customer's standardised score and the cut-offs)")
         ind = check_indicator_table(self.indicators, data, weight_atol=self.weight_atol)
         cols = list(ind["indicator"])
         levels = {r.indicator: _levels(r.levels) for r in ind.itertuples() if _levels(r.levels) is not None}
@@ -277,15 +282,14 @@ class ValueMatrix:
                                              cut["current"], cut["potential"], self.ties)
         self.indicators_, self.encoded_, self.standardized_ = ind, encoded, z
         self.contributions_, self.scores_, self.cutoffs_, self.imputed_ = contrib, scores, cut, na
+        self.settings = {"standardization": self.standardization, "ddof": 1 if self.standardization == "zscore" else None,
+                         "split": self.split, "ties": self.ties, "missing": self.missing,
+                         "dimension_weights": self.dimension_weights}
         return self
-
-    def _check_fitted(self):
-        if not hasattr(self, "scores_"):
-            raise CrmlabValueError("ValueMatrix is not fitted yet; call .fit(data) first")
 
     def summary(self) -> pd.DataFrame:
         """Settings, cut-offs and class counts as one two-column table."""
-        self._check_fitted()
+        check_is_fitted(self, "scores_")
         counts = self.scores_["value_class"].value_counts().reindex(VALUE_CLASSES, fill_value=0)
         rows = {"standardization": self.standardization + (" (n − 1)" if self.standardization == "zscore" else ""),
                 "split": self.split, "ties": f"score = cut-off counts as {self.ties}",
@@ -297,7 +301,7 @@ class ValueMatrix:
     def profile(self, data: pd.DataFrame | None = None, *, revenue: str | None = None, profit: str | None = None,
                 lang: str = "en") -> pd.DataFrame:
         """Per class: count, share of customers, share of revenue/profit, mean scores and mean indicators, strategy."""
-        self._check_fitted()
+        check_is_fitted(self, "scores_")
         frame = self.scores_.join(self.encoded_)
         money = [c for c in (revenue, profit) if c is not None]
         if money:
@@ -415,11 +419,11 @@ TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
 
 @dataclass
 class TierResult:
-    """Tier per customer plus the cut-offs that produced it."""
+    """Tier per customer, the cut-offs that produced it, and the settings (``order`` top-down, ``rule``)."""
 
     tiers: pd.Series
     cutoffs: pd.DataFrame
-    order: tuple
+    settings: dict
 
 
 def assign_tiers(values, *, shares: Sequence[float] | None = TIER_SHARES, cutoffs: Sequence[float] | None = None,
@@ -432,11 +436,16 @@ def assign_tiers(values, *, shares: Sequence[float] | None = TIER_SHARES, cutoff
     """
     v = _values(values)
     index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(v))
+    if isinstance(values, pd.Series) and index.has_duplicates:
+        raise CrmlabValueError(f"values has duplicated customer ids {_preview(index[index.duplicated()].unique())}")
     labels = tuple(labels)
     if cutoffs is None:
         sh = np.asarray(shares, dtype=float)
         if len(sh) != len(labels) or np.any(sh <= 0) or abs(sh.sum() - 1) > 1e-9:
             raise CrmlabValueError(f"shares must be {len(labels)} positive numbers (one per tier {list(labels)}) summing to 1, got {list(sh)}")
+        if v.size < 2 or v.min() == v.max():
+            raise CrmlabValueError(f"all {v.size} value(s) equal {v[0]:g}: tiers by shares of customers need values that "
+                                   "differ (every customer would tie into the top tier); give explicit cutoffs instead")
         cut = np.quantile(v, 1 - np.cumsum(sh)[:-1])
         rule = "linear quantile of the values at 1 − cumulative share"
     else:
@@ -451,8 +460,9 @@ def assign_tiers(values, *, shares: Sequence[float] | None = TIER_SHARES, cutoff
     upper = np.concatenate([[v.max()], cut])
     table = pd.DataFrame({"tier": labels, "lower_cutoff": lower, "upper_cutoff": upper, "customers": counts,
                           "customer_share": counts / len(v)})
-    table.attrs["rule"] = rule
-    return TierResult(tiers=tiers, cutoffs=table, order=labels)
+    return TierResult(tiers=tiers, cutoffs=table, settings={"order": labels, "rule": rule,
+                                                            "shares": None if cutoffs is not None else tuple(shares),
+                                                            "ties": "value ≥ cut-off reaches the tier"})
 
 
 def _check_tiers(tiers: pd.Series, order: Sequence[str], name: str) -> pd.Series:
@@ -562,6 +572,12 @@ def rfm_table(transactions: pd.DataFrame, *, customer_col: str = "customer_id", 
     check_choice(monetary, "monetary", ("sum", "mean"))
     check_numeric(transactions, [amount_col], name="transactions")
     check_no_missing(transactions, [customer_col, date_col, amount_col], name="transactions")
+    if len(transactions) == 0:
+        raise CrmlabValueError("transactions has no rows")
+    infinite = np.isinf(transactions[amount_col].to_numpy(dtype=float))
+    if infinite.any():
+        raise CrmlabValueError(f"transactions column {amount_col!r} has infinite amounts at rows "
+                               f"{_preview(transactions.index[infinite])}")
     negative = transactions[amount_col] < 0
     if negative.any():
         raise CrmlabValueError(f"transactions column {amount_col!r} has negative amounts {_preview(transactions.loc[negative, amount_col].unique())} "
@@ -603,6 +619,7 @@ class RFMScores:
 
     scores: pd.DataFrame
     thresholds: pd.DataFrame
+    settings: dict
 
     def summary(self) -> pd.DataFrame:
         """Customers per score level for R, F and M."""
@@ -621,6 +638,10 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> RFMScores:
     check_columns(rfm, ["recency", "frequency", "monetary"], name="rfm")
     check_numeric(rfm, ["recency", "frequency", "monetary"], name="rfm")
     check_no_missing(rfm, ["recency", "frequency", "monetary"], name="rfm")
+    if len(rfm) < 2:
+        raise CrmlabValueError(f"rfm has {len(rfm)} customer(s); quantile scores need at least 2")
+    if not np.isfinite(rfm[["recency", "frequency", "monetary"]].to_numpy(dtype=float)).all():
+        raise CrmlabValueError("rfm recency, frequency and monetary must be finite")
     bins = check_scalar(bins, "bins", low=2, high=10, integer=True)
     probs = np.arange(1, bins) / bins
     scores, rows = {}, []
@@ -638,8 +659,8 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> RFMScores:
     out = pd.DataFrame(scores, index=rfm.index)
     out["rfm_cell"] = 100 * out["r_score"].astype(np.int16) + 10 * out["f_score"] + out["m_score"]  # e.g. 555
     thresholds = pd.DataFrame(rows)
-    thresholds.attrs["rule"] = "score = 1 + #thresholds strictly below the value (recency negated); linear quantiles"
-    return RFMScores(scores=out, thresholds=thresholds)
+    return RFMScores(scores=out, thresholds=thresholds, settings={
+        "bins": bins, "rule": "score = 1 + #thresholds strictly below the value (recency negated); linear quantiles"})
 
 
 RFM_SEGMENT_RULES = pd.DataFrame(
@@ -653,18 +674,35 @@ RFM_SEGMENT_RULES = pd.DataFrame(
 documentation), whose current implementation also lets the first matching rule win."""
 
 
-def assign_segments(scores: RFMScores | pd.DataFrame, rules: pd.DataFrame = RFM_SEGMENT_RULES) -> tuple[pd.Series, pd.DataFrame]:
+@dataclass
+class RFMSegments:
+    """Segment per customer, the rule table with customers per rule (and an "unassigned" row), and the settings."""
+
+    segments: pd.Series
+    table: pd.DataFrame
+    settings: dict
+
+
+def assign_segments(scores: RFMScores, rules: pd.DataFrame = RFM_SEGMENT_RULES) -> RFMSegments:
     """Name each customer's RFM segment by the first rule (top-down) whose score ranges contain it.
 
-    Returns ``(segment per customer, rule table with a customers column and an
-    "unassigned" row)``; customers no rule covers are labelled "unassigned".
+    The rules must be written for the scores' number of levels (the default rules are for
+    5-level scores: with ``bins=10`` most customers would match nothing).  Customers no
+    rule covers are labelled "unassigned", counted in the table's last row, and a
+    warning says how many.
     """
-    s = scores.scores if isinstance(scores, RFMScores) else scores
+    if not isinstance(scores, RFMScores):
+        raise CrmlabValueError(f"scores must be the RFMScores result of rfm_scores(), got {type(scores).__name__}")
+    s, bins = scores.scores, scores.settings["bins"]
     check_columns(s, ["r_score", "f_score", "m_score"], name="scores")
     check_columns(rules, ["segment", "r_min", "r_max", "f_min", "f_max", "m_min", "m_max"], name="rules")
     bad = rules[(rules["r_min"] > rules["r_max"]) | (rules["f_min"] > rules["f_max"]) | (rules["m_min"] > rules["m_max"])]
     if len(bad):
         raise CrmlabValueError(f"rules: min above max for segment(s) {_preview(bad['segment'])}")
+    bounds = rules[["r_min", "r_max", "f_min", "f_max", "m_min", "m_max"]].to_numpy(dtype=float)
+    if bounds.min() < 1 or bounds.max() != bins:
+        raise CrmlabValueError(f"rules are written for scores {bounds.min():g}…{bounds.max():g} but the scores run 1…{bins} "
+                               f"(rfm_scores bins={bins}); give rules whose score ranges reach exactly {bins}")
     r, f, m = (s[c].to_numpy() for c in ("r_score", "f_score", "m_score"))
     seg = np.full(len(s), len(rules), dtype=np.int64)
     for k, rule in enumerate(rules.itertuples(index=False)):  # loop over rules, not customers
@@ -675,8 +713,14 @@ def assign_segments(scores: RFMScores | pd.DataFrame, rules: pd.DataFrame = RFM_
     table = pd.concat([rules, pd.DataFrame({"segment": ["unassigned"]})], ignore_index=True)
     table["customers"] = np.bincount(seg, minlength=len(rules) + 1)
     table["customer_share"] = table["customers"] / len(s)
-    table.attrs["rule"] = "first matching rule wins"
-    return segments, table
+    unassigned = int(table["customers"].iloc[-1])
+    if unassigned:
+        import warnings
+
+        warnings.warn(f"{unassigned} of {len(s)} customers match no RFM segment rule and are labelled 'unassigned'",
+                      UserWarning, stacklevel=2)
+    return RFMSegments(segments=segments, table=table,
+                       settings={"rule": "first matching rule wins", "bins": bins, "unassigned": unassigned})
 
 
 def segment_profile(rfm: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
@@ -756,8 +800,7 @@ class RFMKMeans:
 
     def summary(self) -> pd.DataFrame:
         """Silhouette and inertia per k, with the chosen k marked."""
-        if not hasattr(self, "k_"):
-            raise CrmlabValueError("RFMKMeans is not fitted yet; call .fit(rfm) first")
+        check_is_fitted(self, "k_")
         out = self.silhouette_.copy()
         out["chosen"] = out.index == self.k_
         return out

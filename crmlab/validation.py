@@ -286,3 +286,39 @@ def aligned_vector(values, name: str, *, labels) -> np.ndarray:
     if v.ndim != 1 or v.size != len(labels):
         raise CrmlabValueError(f"{name} must have one value per label ({len(labels)}: {_preview(labels)}), got shape {v.shape}")
     return v
+
+
+# --------------------------------------------------------------------------- vectors and designs
+def check_finite_vector(values, name: str, *, min_size: int = 1) -> np.ndarray:
+    """A 1-D vector of at least ``min_size`` finite numbers as a float array (strings and NaN/inf raise)."""
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise CrmlabValueError(f"{name} must be numbers, got {values!r}") from None
+    if v.ndim != 1:
+        raise CrmlabValueError(f"{name} must be a 1-D sequence of numbers, got shape {v.shape}")
+    if v.size < min_size:
+        raise CrmlabValueError(f"{name} needs at least {min_size} value(s), got {v.size}")
+    if not np.all(np.isfinite(v)):
+        raise CrmlabValueError(f"{name} must be finite; got {_preview(v[~np.isfinite(v)])}")
+    return v
+
+
+def check_regression_design(design: pd.DataFrame, *, name: str = "data") -> None:
+    """Raise unless a least-squares design (rows × terms, intercept included) identifies every coefficient.
+
+    Rules: more rows than terms (at least one residual degree of freedom, so standard errors exist)
+    and full column rank (no term is an exact linear combination of the others).
+    """
+    x = design.to_numpy(dtype=float)
+    n, k = x.shape
+    if n <= k:
+        raise CrmlabValueError(f"{name} has {n} row(s) for {k} coefficients ({_preview(design.columns, 8)}); "
+                               "least squares needs more rows than coefficients to estimate standard errors")
+    rank = np.linalg.matrix_rank(x)
+    if rank < k:
+        _, _, vt = np.linalg.svd(x, full_matrices=False)
+        null = vt[-1]
+        involved = [c for c, v in zip(design.columns, null) if abs(v) > 1e-8 * np.abs(null).max()]
+        raise CrmlabValueError(f"{name} columns {_preview(involved, 10)} are exactly collinear (design rank {rank} < {k} "
+                               "terms): their coefficients are not identified — drop one of them")

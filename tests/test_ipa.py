@@ -112,7 +112,7 @@ def test_standardized_betas_statsmodels_equal_least_squares(survey):
     detail = ols_beta_importance(survey, cols, "overall")
     X, y = survey[cols].to_numpy(float), survey["overall"].to_numpy(float)
     raw = np.linalg.lstsq(np.column_stack([np.ones(len(y)), X]), y, rcond=None)[0][1:]
-    np.testing.assert_allclose(detail["beta"], raw * X.std(0, ddof=1) / y.std(ddof=1), atol=1e-10)
+    np.testing.assert_allclose(detail["estimate"], raw * X.std(0, ddof=1) / y.std(ddof=1), atol=1e-10)
     np.testing.assert_allclose(detail["b"], raw, atol=1e-10)
     assert detail["r_squared"].iloc[0] == pytest.approx(r2_of(X, y))
 
@@ -177,7 +177,7 @@ def test_crosshair_rules(toy):
     assert res.crosshair["performance"] == pytest.approx(4.0) and res.crosshair["importance"] == pytest.approx(3.4)
     res = quadrant_analysis(perf, imp, method="stated", performance_scale=(1, 7), crosshair=("median", 2.5))
     assert res.crosshair["performance"] == 4.0 and res.crosshair["importance"] == 2.5
-    assert res.crosshair["rule"] == ("median", 2.5)
+    assert res.settings["crosshair"] == ("median", 2.5)
     with pytest.raises(CrmlabValueError, match="midpoint.*importance axis needs a declared scale"):
         quadrant_analysis(perf, imp / 10, method="lmg", performance_scale=(1, 7), crosshair="midpoint")
     with pytest.raises(CrmlabValueError, match="crosshair"):
@@ -188,12 +188,12 @@ def test_diagonal_zoning_by_hand(toy):
     perf, imp = toy
     res = quadrant_analysis(perf, imp, method="stated", performance_scale=(1, 7), importance_scale=(1, 7),
                             crosshair=(4, 3), zoning="diagonal")
-    assert res.diagonal_slope == 1.0  # same declared scale on both axes
+    assert res.settings["diagonal_slope"] == 1.0  # same declared scale on both axes
     np.testing.assert_allclose(res.table["priority_gap"], (imp - 3) - (perf - 4))
     assert res.table["diagonal_zone"].to_dict() == {"p": "above_diagonal", "q": "above_diagonal", "r": "below_diagonal",
                                                      "s": "below_diagonal", "t": "below_diagonal"}
     res = quadrant_analysis(perf, imp / 10, method="lmg", performance_scale=(1, 7), zoning="diagonal")
-    assert res.diagonal_slope == pytest.approx((imp / 10).std() / perf.std())
+    assert res.settings["diagonal_slope"] == pytest.approx((imp / 10).std() / perf.std())
 
 
 def test_overall_value_by_hand(toy):
@@ -225,7 +225,7 @@ def test_importance_performance_map_from_series():
     res = importance_performance_map(effects, index, target="satisfaction")
     assert res.crosshair["performance"] == pytest.approx(68.75) and res.crosshair["importance"] == pytest.approx(0.2625)
     assert res.table["quadrant"].to_dict() == {"image": "D", "quality": "B", "value": "C", "expectation": "D"}
-    assert res.method == "pls_total_effect" and res.target == "satisfaction" and res.performance_scale == (0, 100)
+    assert res.settings["method"] == "pls_total_effect" and res.settings["target"] == "satisfaction" and res.settings["performance_scale"] == (0, 100)
     with pytest.raises(CrmlabValueError, match=r"in performance but not importance: \['expectation'\]"):
         importance_performance_map(effects.drop("expectation"), index, target="satisfaction")
 
@@ -272,7 +272,7 @@ def test_bootstrap_shares(survey):
     stab = fit(survey, "lmg").bootstrap(n_boot=200, random_state=0)
     table = stab.table
     np.testing.assert_allclose(table[[f"share_{q}" for q in "ABCD"]].sum(axis=1), 1.0)
-    assert stab.n_boot == 200 and stab.random_state == 0
+    assert stab.settings["n_boot"] == 200 and stab.settings["random_state"] == 0
     # far from the crosshair -> stable; product_range sits near the performance line -> fragile
     assert table.loc[["product_quality", "checkout_speed", "loyalty_program"], "share_same_quadrant"].min() > 0.9
     assert table.loc["product_range", "share_same_quadrant"] < 0.9

@@ -78,7 +78,7 @@ def test_tie_rule_priority_and_combined():
     assert custom.summary().loc["x", "category"] == "A"
     comb = kano_analysis(data, attributes={"x": ("f", "d")}, tie_rule="combined")
     assert comb.summary().loc["x", "category"] == "M/A"
-    assert comb.tie_rule == "combined"
+    assert comb.settings["tie_rule"] == "combined"
 
 
 def test_continuous_scores_hand_computed():

@@ -65,7 +65,7 @@ def test_servqual_recovers_true_gaps_on_bundled_data():
     for dim, gap in ds.SERVQUAL_TRUE_GAPS.items():
         assert res.dimensions.loc[dim, "gap"] == pytest.approx(gap, abs=0.12), dim
     assert res.dimensions["gap"].idxmin() == "reliability"
-    assert res.weighting.startswith("importance")
+    assert res.settings["weighting"].startswith("importance")
 
 
 def test_gap_model_frame_has_five_gaps_with_gap5_measured_by_servqual():
@@ -121,11 +121,15 @@ def test_regression_recovers_generating_coefficients():
     y = 1.0 + x @ np.array([0.5, 0.3, -0.2]) + rng.normal(scale=0.5, size=n)
     data = pd.DataFrame(x, columns=["a", "b", "c"]).assign(overall=y)
     res = satisfaction_regression(data, overall="overall", attributes=["a", "b", "c"])
-    np.testing.assert_allclose(res.table["coef"], [1.0, 0.5, 0.3, -0.2], atol=0.03)
+    np.testing.assert_allclose(res.table["estimate"], [1.0, 0.5, 0.3, -0.2], atol=0.03)
     truth = np.array([1.0, 0.5, 0.3, -0.2])
-    assert ((res.table["ci_low"] < truth) & (truth < res.table["ci_high"])).all()
+    assert ((res.table["ci_lower"] < truth) & (truth < res.table["ci_upper"])).all()
     lstsq = np.linalg.lstsq(np.c_[np.ones(n), x], y, rcond=None)[0]
-    np.testing.assert_allclose(res.table["coef"], lstsq, rtol=1e-10)
+    np.testing.assert_allclose(res.table["estimate"], lstsq, rtol=1e-10)
+    ols = res.model  # statsmodels' own inference, in the shared column vocabulary
+    np.testing.assert_allclose(res.table["std_error"], ols.bse, rtol=1e-12)
+    np.testing.assert_allclose(res.table["p_value"], ols.pvalues, rtol=1e-10)
+    np.testing.assert_allclose(res.table[["ci_lower", "ci_upper"]], ols.conf_int(0.05), rtol=1e-10)
     assert res.n == n and 0 < res.r_squared < 1
 
 
@@ -155,7 +159,7 @@ def test_fuzzy_normalisation_score_and_grade():
     assert res.grade == "nw"
     alias = fuzzy_evaluation(W, R, operator="bounded_sum")
     np.testing.assert_allclose(alias.b_normalized, np.array(HAND["M(∧,⊕)"]) / 2.5)
-    assert alias.operator == "M(∧,⊕)"
+    assert alias.settings["operator"] == "M(∧,⊕)"
 
 
 def test_fuzzy_two_level_hand_computed():

@@ -25,6 +25,7 @@ from crmlab.segmentation import (
     RFM_SEGMENT_RULES,
     RFMKMeans,
     ValueMatrix,
+    RFMScores,
     assign_segments,
     assign_tiers,
     encode_ordinal,
@@ -291,8 +292,11 @@ def test_rfm_scores_ties_order_and_qcut():
 
 
 def test_segments_first_match_and_unassigned():
-    scores = pd.DataFrame({"r_score": [5, 5, 1, 3, 2], "f_score": [5, 4, 1, 3, 1], "m_score": [5, 4, 1, 1, 5]})
-    seg, table = assign_segments(scores)
+    table_ = pd.DataFrame({"r_score": [5, 5, 1, 3, 2], "f_score": [5, 4, 1, 3, 1], "m_score": [5, 4, 1, 1, 5]})
+    scores = RFMScores(scores=table_, thresholds=pd.DataFrame(), settings={"bins": 5})
+    with pytest.warns(UserWarning, match=r"1 of 5 customers match no RFM segment rule"):
+        res = assign_segments(scores)
+    seg, table, scores = res.segments, res.table, table_
     # c0: champions (first rule); c1: potential_loyalist (rule 2 before loyal_customers)
     assert seg.tolist()[:3] == ["champions", "potential_loyalist", "lost"]
     # independent check of "unassigned": no rule contains the score triple
@@ -302,6 +306,14 @@ def test_segments_first_match_and_unassigned():
         assert (seg[i] == "unassigned") == (not covered)
     assert table.set_index("segment")["customers"].sum() == 5
     assert "unassigned" in table["segment"].tolist()
+
+
+def test_segment_rules_must_match_the_score_levels():
+    rng = np.random.default_rng(0)
+    rfm = pd.DataFrame({"recency": rng.integers(0, 400, 800), "frequency": rng.integers(1, 30, 800),
+                        "monetary": rng.gamma(2, 50, 800)})
+    with pytest.raises(CrmlabValueError, match=r"rules are written for scores 1…5 but the scores run 1…10"):
+        assign_segments(rfm_scores(rfm, bins=10))
 
 
 # ----------------------------------------------------------------- CDNOW reference

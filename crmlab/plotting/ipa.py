@@ -31,18 +31,19 @@ def _labels(attributes, labels: Mapping[str, str] | None) -> list[str]:
 
 
 def _axis_titles(result: IPAResult, lang: str, labels: Mapping[str, str] | None = None) -> tuple[str, str]:
-    if result.method == "pls_total_effect":
+    s = result.settings
+    if s["method"] == "pls_total_effect":
         y = t("ipa_total_effect", lang)
-        if result.target:
-            y += f" → {(labels or {}).get(result.target, result.target)}"
+        if s["target"]:
+            y += f" → {(labels or {}).get(s['target'], s['target'])}"
         return t("ipa_performance_index", lang), y
     x = t("ipa_performance", lang)
-    if result.performance_scale is not None:
-        lo, hi = result.performance_scale
+    if s["performance_scale"] is not None:
+        lo, hi = s["performance_scale"]
         x += f" ({t('ipa_scale', lang)} {lo:g}–{hi:g})"
-    y = f"{t('ipa_importance', lang)}: {method_label(result.method, lang)}"
-    if result.importance_scale is not None:
-        lo, hi = result.importance_scale
+    y = f"{t('ipa_importance', lang)}: {method_label(s['method'], lang)}"
+    if s["importance_scale"] is not None:
+        lo, hi = s["importance_scale"]
         y += f" ({t('ipa_scale', lang)} {lo:g}–{hi:g})"
     return x, y
 
@@ -77,7 +78,7 @@ def plot_ipa(
     B 修补区, C 机会区, D 维持区), every attribute labelled (``labels`` maps attribute,
     or construct and map target, -> display name), axis labels with scale and importance method, the crosshair
     rule in the subtitle.  ``stability`` adds bootstrap confidence ellipses (at
-    ``stability.level``) and each label's share of resamples in the same quadrant;
+    ``stability.settings["level"]``) and each label's share of resamples in the same quadrant;
     a competitor, when rated, is drawn as hollow markers with arrows to our position.
     Diagonal zoning draws the iso-priority line.  Returns the Axes.
     """
@@ -97,7 +98,7 @@ def plot_ipa(
     if stability is not None:
         if list(stability.table.index) != list(table.index):
             raise CrmlabValueError("stability must come from the same attributes as result (bootstrap of the same model)")
-        chi2 = stats.chi2.ppf(stability.level, df=2)
+        chi2 = stats.chi2.ppf(stability.settings["level"], df=2)
         hx, hy = _ellipse_extent(stability, chi2)
         xs += [perf - hx, perf + hx]
         ys += [imp - hy, imp + hy]
@@ -122,9 +123,9 @@ def plot_ipa(
     ax.grid(False)
 
     handles = []
-    if result.zoning == "diagonal":
+    if result.settings["zoning"] == "diagonal":
         xx = np.array(xlim)
-        ax.plot(xx, y0 + result.diagonal_slope * (xx - x0), color="0.2", lw=1.2, ls=":", zorder=1)
+        ax.plot(xx, y0 + result.settings["diagonal_slope"] * (xx - x0), color="0.2", lw=1.2, ls=":", zorder=1)
         handles.append(Line2D([], [], color="0.2", ls=":", label=t("iso_priority_line", lang)))
 
     colors = [QUADRANT_COLORS[q] for q in table["quadrant"]]
@@ -137,7 +138,7 @@ def plot_ipa(
             ax.add_patch(Ellipse((px, py), 2 * np.sqrt(chi2 * evals[1]), 2 * np.sqrt(chi2 * evals[0]), angle=angle,
                                  facecolor=c, edgecolor=c, alpha=0.15, lw=0.8, zorder=2))
         handles.append(Ellipse((0, 0), 1, 1, facecolor="0.5", alpha=0.3,
-                               label=f"{t('ipa_stability', lang)} ({stability.level:.0%}, n={stability.n_boot})"))
+                               label=f"{t('ipa_stability', lang)} ({stability.settings['level']:.0%}, n={stability.settings['n_boot']})"))
     if has_comp:
         comp = table["competitor_performance"].to_numpy()
         ax.scatter(comp, imp, s=38, facecolor="white", edgecolor=COMPETITOR_COLOR, lw=1.4, zorder=3)
@@ -156,8 +157,8 @@ def plot_ipa(
     x_title, y_title = _axis_titles(result, lang, labels)
     ax.set_xlabel(x_title)
     ax.set_ylabel(y_title)
-    head = title if title is not None else (t("ipa_map_title", lang) if result.method == "pls_total_effect" else t("ipa_title", lang))
-    ax.set_title(f"{head}\n{t('ipa_crosshair', lang)} — {describe_crosshair(result.crosshair, lang)}", fontsize=11)
+    head = title if title is not None else (t("ipa_map_title", lang) if result.settings["method"] == "pls_total_effect" else t("ipa_title", lang))
+    ax.set_title(f"{head}\n{t('ipa_crosshair', lang)} — {describe_crosshair(result, lang)}", fontsize=11)
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(handles), fontsize=8)
     fig.canvas.draw()
@@ -214,8 +215,8 @@ def plot_stability(stability: QuadrantStability, *, ax=None, lang: str = "en", l
     ax.set_xlim(0, 1.12)
     ax.set_xlabel(t("ipa_share_same", lang))
     ax.set_ylabel(t("ipa_attribute", lang))
-    ax.set_title(f"{t('ipa_stability_title', lang)} — {method_label(stability.method, lang)}, "
-                 f"{stability.n_boot} {t('ipa_resamples', lang)}")
+    ax.set_title(f"{t('ipa_stability_title', lang)} — {method_label(stability.settings['method'], lang)}, "
+                 f"{stability.settings['n_boot']} {t('ipa_resamples', lang)}")
     handles = [Rectangle((0, 0), 1, 1, color=QUADRANT_COLORS[q], label=t(QUADRANTS.loc[q, "zone"], lang)) for q in "ABCD"]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8)
     return ax

@@ -140,7 +140,7 @@ def plot_loyalty_curve(curve, *, loyalty_label: str = "share_of_wallet", ax=None
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
     market_col = curve.binned.columns[0]
     colors = ["#c0392b", "#1f5a96", "#3a9d5d", "#7d5ba6"]
-    lo, hi = curve.thresholds
+    lo, hi = curve.settings["thresholds"]
     ax.axvspan(lo, hi, color="#dddddd", alpha=0.5, lw=0)
     ax.text((lo + hi) / 2, 0.02, t("zone_of_indifference", lang), transform=ax.get_xaxis_transform(),
             ha="center", va="bottom", fontsize=8.5, color="#555555")
@@ -173,7 +173,7 @@ def plot_fuzzy_result(result, *, ax=None, lang: str = "en"):
     ax.set_ylim(0, max(b.max() * 1.2, 0.1))
     ax.set_xlabel(t("grade", lang))
     ax.set_ylabel(t("membership", lang))
-    title = f"{t('fuzzy_title', lang)}  [{result.operator}]"
+    title = f"{t('fuzzy_title', lang)}  [{result.settings['operator']}]"
     if result.score is not None:
         title += f"\n{t('score', lang)} = {result.score:.2f}"
     ax.set_title(title, fontsize=11.5)

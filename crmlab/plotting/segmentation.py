@@ -13,7 +13,7 @@ from matplotlib.patches import Polygon
 
 from ..i18n import check_lang, t
 from ..segmentation import VALUE_CLASSES, ValueMatrix, gini, lorenz_curve, pareto_curve, pareto_table
-from ..validation import CrmlabValueError
+from ..validation import CrmlabValueError, check_is_fitted
 from . import FIGSIZE_SQUARE, FIGSIZE_WIDE, new_axes
 
 CLASS_COLORS = {"high_high": "#3a9d5d", "high_low": "#1f5a96", "low_high": "#d9822b", "low_low": "#7f7f7f"}
@@ -34,7 +34,7 @@ def _term(key: str, lang: str) -> str:
 def plot_value_matrix(result: ValueMatrix, *, ax=None, lang: str = "en", label_points: bool | None = None):
     """Current value (x) × potential value (y) with the cut-off crosshair and the four named quadrants."""
     check_lang(lang)
-    result._check_fitted()
+    check_is_fitted(result, "scores_")
     fig, ax = new_axes(ax, figsize=FIGSIZE_SQUARE)
     s = result.scores_
     x, y = s["current_value"].to_numpy(), s["potential_value"].to_numpy()
