@@ -1,4 +1,10 @@
-"""Command line: ``crmlab report``, ``crmlab params``, ``crmlab strip`` (also ``python -m crmlab``)."""
+"""Command line: ``crmlab report``, ``crmlab params``, ``crmlab strip`` (also ``python -m crmlab``).
+
+Exit status: 0 everything succeeded; 1 a notebook failed or timed out; 2 a usage or
+parameter error (nothing was run); 3 an I/O or environment error (unreadable or
+unwritable files, full disk, missing kernel) or an interrupted run.  Errors are one
+line on stderr, starting ``crmlab: error:``.
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +15,7 @@ import nbformat
 
 from ..validation import CrmlabValueError
 from .params import declared_parameters
-from .runner import DEFAULT_TIMEOUT_S, default_jobs, discover_notebooks, run_reports
+from .runner import DEFAULT_TIMEOUT_S, RunInterrupted, default_jobs, discover_notebooks, run_reports
 
 
 def strip_outputs(paths: list[Path]) -> list[Path]:
@@ -59,34 +65,50 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_OK, EXIT_NOTEBOOK_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"crmlab: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "report":
-            manifest = run_reports(
-                args.notebooks or None, notebooks_dir=args.notebooks_dir, reports_dir=args.reports_dir,
-                params_file=args.params, overrides=[tuple(p) for p in args.parameter], jobs=args.jobs,
-                timeout=args.timeout, with_code=args.with_code, label=args.label,
-            )
-            return 0 if manifest["status"] == "ok" else 1
-        if args.command == "params":
-            for path in discover_notebooks(Path(args.notebooks_dir), args.notebooks or None):
-                print(path.stem)
-                for p in declared_parameters(path).values():
-                    print(f"  {p.name}: {p.type} = {p.default!r}" + (f"  # {p.help}" if p.help else ""))
-            return 0
-        if args.command == "strip":
-            files = []
-            for raw in args.paths:
-                path = Path(raw)
-                files += sorted(path.glob("*.ipynb")) if path.is_dir() else [path]
-            for path in strip_outputs(files):
-                print(f"stripped {path}")
-            return 0
+        return _dispatch(args)
     except CrmlabValueError as exc:
-        print(f"crmlab: error: {exc}", file=sys.stderr)
-        return 2
-    return 2
+        return _fail(str(exc).replace("\n  - ", "; "), EXIT_USAGE)
+    except (KeyboardInterrupt, RunInterrupted) as exc:
+        return _fail(f"run interrupted ({exc or 'Ctrl-C'}); nothing was published", EXIT_ENVIRONMENT)
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return _fail(f"{exc.strerror or exc}{where}", EXIT_ENVIRONMENT)
+
+
+def _dispatch(args) -> int:
+    if args.command == "report":
+        manifest = run_reports(
+            args.notebooks or None, notebooks_dir=args.notebooks_dir, reports_dir=args.reports_dir,
+            params_file=args.params, overrides=[tuple(p) for p in args.parameter], jobs=args.jobs,
+            timeout=args.timeout, with_code=args.with_code, label=args.label,
+        )
+        return EXIT_OK if manifest["status"] == "ok" else EXIT_NOTEBOOK_FAILED
+    if args.command == "params":
+        for path in discover_notebooks(Path(args.notebooks_dir), args.notebooks or None):
+            print(path.stem)
+            for p in declared_parameters(path).values():
+                print(f"  {p.name}: {p.type} = {p.default!r}" + (f"  # {p.help}" if p.help else ""))
+        return 0
+    if args.command == "strip":
+        files = []
+        for raw in args.paths:
+            path = Path(raw)
+            files += sorted(path.glob("*.ipynb")) if path.is_dir() else [path]
+        for path in strip_outputs(files):
+            print(f"stripped {path}")
+        return 0
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":

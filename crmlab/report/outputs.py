@@ -23,6 +23,12 @@ def _banner(job: dict, status: str, error: dict | None, duration_s: float) -> st
     return msg
 
 
+def output_names(stem: str, *, with_code: bool) -> list[str]:
+    """The files a notebook named ``stem`` writes into a run folder (its log lives under ``logs/``)."""
+    names = [f"{stem}.ipynb", f"{stem}.html", f"{stem}.results.json"]
+    return names + ([f"{stem}.code.html"] if with_code else [])
+
+
 def write_notebook_outputs(job: dict, *, status: str, error: dict | None, duration_s: float) -> dict:
     """Write the HTML report(s) and results JSON for one executed (or partial) notebook; return its manifest entry."""
     out_dir = Path(job["out_dir"])

@@ -181,7 +181,8 @@ def parse_cli_value(raw: str, annotation: str | None) -> Any:
 
     Numbers are read as Python reads them (``1e-3``, ``010`` = 10), ``true``/``false``
     and ``null``/``None`` as bool and None where the type allows them, lists and dicts
-    in YAML/JSON syntax, and anything else as text when the parameter takes ``str``.
+    in YAML/JSON syntax; a parameter that takes ``str`` gets any other value verbatim
+    (``Brand #1`` stays ``Brand #1``: no YAML comment or quoting rules apply to text).
     """
     members = _type_members(annotation) if annotation else []
     text = raw.strip()
@@ -199,6 +200,8 @@ def parse_cli_value(raw: str, annotation: str | None) -> Any:
         return text.lower() == "true"
     if "None" in members and text in ("null", "None", "~", ""):
         return None
+    if "str" in members and not ({"list", "dict"} & set(members) and text[:1] in "[{"):
+        return raw
     try:
         value = yaml.safe_load(raw)
     except yaml.YAMLError:
@@ -208,10 +211,14 @@ def parse_cli_value(raw: str, annotation: str | None) -> Any:
     return value
 
 
-def _file_value(value: Any, annotation: str) -> Any:
-    """YAML reads unquoted dates as dates; a ``str`` parameter gets them back as ISO text."""
-    if "str" in _type_members(annotation) and isinstance(value, (dt.date, dt.datetime)):
+def _file_value(value: Any) -> Any:
+    """YAML reads unquoted dates as dates; parameters get them back as ISO text, inside lists and dicts too."""
+    if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, list):
+        return [_file_value(v) for v in value]
+    if isinstance(value, dict):
+        return {_file_value(k): _file_value(v) for k, v in value.items()}
     return value
 
 
@@ -220,7 +227,15 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"parameter file {path} does not exist")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_bytes().decode("utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"parameter file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(f"parameter file {path} is not valid YAML{at}: {problem}") from None
     if not isinstance(data, dict) or set(data) - {"global", "notebooks"}:
         raise ParameterError(
             f"parameter file {path}: top-level keys must be 'global' and/or 'notebooks', got {sorted(data) if isinstance(data, dict) else type(data).__name__}"
@@ -254,6 +269,9 @@ def resolve_parameters(
     given: dict[str, dict[str, Any]] = {nb: {} for nb in declared}
 
     def apply(scope: str | None, name: str, value: Any, source: str, raw: bool = False) -> None:
+        if raw and any(0xDC80 <= ord(ch) <= 0xDCFF for ch in f"{scope}{name}{value}"):
+            problems[f"{source}: the value is not valid UTF-8 text"] = None
+            return
         if scope is not None:
             scope = scope.removesuffix(".ipynb")
             if scope not in known:
@@ -269,7 +287,7 @@ def resolve_parameters(
             return
         for nb in targets:
             param = declared[nb][name]
-            v = parse_cli_value(value, param.type) if raw else _file_value(value, param.type)
+            v = parse_cli_value(value, param.type) if raw else _file_value(value)
             if not matches_type(v, param.type):
                 problems[f"{source}: notebook {nb!r} parameter {name!r} expects {param.type}, got {v!r} ({type(v).__name__})"] = None
             else:

@@ -7,8 +7,10 @@ killing the process.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -60,12 +62,28 @@ def execute(job: dict) -> dict:
     return write_notebook_outputs(job, status=status, error=error, duration_s=duration)
 
 
+def _watchdog(runner_pid: int, deadline_s: float, grace_s: float = 30.0) -> None:
+    """Stop this worker (as the runner would, with SIGTERM) if the runner dies or the time limit plus a grace passes.
+
+    The runner normally enforces the time limit; this covers a runner killed outright
+    (SIGKILL), which would otherwise leave the worker and its kernel running with no limit.
+    """
+    end = time.monotonic() + deadline_s + grace_s
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != runner_pid or time.monotonic() > end:
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+
+
 def main(argv: list[str] | None = None) -> int:
     # SIGTERM from the runner unwinds papermill, whose kernel manager then shuts the
     # kernel down (the kernel runs in its own session, out of reach of a group kill).
     signal.signal(signal.SIGTERM, _stop)
     argv = sys.argv[1:] if argv is None else argv
     job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    if "runner_pid" in job:
+        threading.Thread(target=_watchdog, args=(job["runner_pid"], job["deadline_s"]), daemon=True).start()
     try:
         entry = execute(job)
     except Stopped:
