@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .validation import CrmlabValueError, _preview, check_numeric, check_scalar
+from .validation import CrmlabValueError, _preview, check_finite_vector, check_numeric, check_scalar
 
 CUSTOMER_LEVELS = ("many", "medium", "few")
 MARGIN_LEVELS = ("high", "medium", "low")
@@ -68,7 +68,7 @@ def _level(values, cutoffs, labels_low_to_high, name, cutoff_name, *, rate: bool
         return arr
     if cutoffs is None:
         raise CrmlabValueError(f"{name} is numeric, so {cutoff_name}=(lower boundary, upper boundary) is needed")
-    cut = np.asarray(cutoffs, dtype=float)
+    cut = check_finite_vector(cutoffs, cutoff_name)
     if cut.shape != (2,) or cut[0] > cut[1]:
         raise CrmlabValueError(f"{cutoff_name} must be two ascending numbers, got {list(cutoffs)}")
     try:
@@ -131,6 +131,8 @@ def lifecycle_stage(profit_by_period: pd.DataFrame, *, trend_tol: float = 0.10) 
     cols = list(profit_by_period.columns)
     check_numeric(profit_by_period, cols, name="profit_by_period")
     x = profit_by_period.to_numpy(dtype=float)
+    if np.isinf(x).any():
+        raise CrmlabValueError(f"profit_by_period has infinite values at rows {_preview(profit_by_period.index[np.isinf(x).any(axis=1)])}")
     if np.isnan(x).any():
         rows = profit_by_period.index[np.isnan(x).any(axis=1)]
         raise CrmlabValueError(f"profit_by_period has missing values at rows {_preview(rows)}; enter 0 for periods without purchases")

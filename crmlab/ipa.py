@@ -79,8 +79,10 @@ from .results import wald_table
 from .validation import (
     CrmlabValueError,
     _preview,
+    as_float_array,
     check_choice,
     check_columns,
+    check_finite,
     check_in_range,
     check_no_missing,
     check_not_constant,
@@ -124,6 +126,21 @@ def _check_positive_definite(rxx: np.ndarray, attributes: Sequence[str] | None =
     return evals, evecs
 
 
+def _correlations(rxx, rxy) -> tuple[np.ndarray, np.ndarray]:
+    """Predictor correlations (…, p, p) and validities (…, p) as float arrays: matching shapes, symmetric, unit
+    diagonal, entries in [−1, 1]."""
+    rxx, rxy = as_float_array(rxx, "rxx"), as_float_array(rxy, "rxy")
+    if rxx.ndim < 2 or rxx.shape[-1] != rxx.shape[-2] or rxx.shape[-1] == 0 or rxy.shape != rxx.shape[:-1]:
+        raise CrmlabValueError(f"rxx must be (…, p, p) and rxy (…, p) with p ≥ 1; got shapes {rxx.shape} and {rxy.shape}")
+    if not (np.isfinite(rxx).all() and np.isfinite(rxy).all()):
+        raise CrmlabValueError("correlations must be finite")
+    if (np.abs(rxx) > 1 + 1e-9).any() or (np.abs(rxy) > 1 + 1e-9).any():
+        raise CrmlabValueError("correlations must lie in [-1, 1]")
+    if not np.allclose(rxx, np.swapaxes(rxx, -1, -2), atol=1e-9) or not np.allclose(np.diagonal(rxx, axis1=-2, axis2=-1), 1, atol=1e-9):
+        raise CrmlabValueError("rxx must be a correlation matrix: symmetric with ones on the diagonal")
+    return rxx, rxy
+
+
 def relative_weights(rxx, rxy) -> np.ndarray:
     """Johnson's (2000) raw relative weights from predictor correlations ``rxx`` (…, p, p) and validities ``rxy`` (…, p).
 
@@ -131,15 +148,14 @@ def relative_weights(rxx, rxy) -> np.ndarray:
     weight_j = Σ_k Λ_jk² β_k².  Leading axes are batches (e.g. bootstrap
     resamples).  The weights of one model sum to its R² (units: share of variance).
     """
-    rxx = np.asarray(rxx, dtype=float)
-    rxy = np.asarray(rxy, dtype=float)
+    rxx, rxy = _correlations(rxx, rxy)
     evals, evecs = _check_positive_definite(rxx)
     lam = (evecs * np.sqrt(evals)[..., None, :]) @ np.swapaxes(evecs, -1, -2)
     beta = np.linalg.solve(lam, rxy[..., None])[..., 0]
     return ((lam**2) @ (beta**2)[..., None])[..., 0]
 
 
-def subset_r_squared(rxx, rxy) -> np.ndarray:
+def _subset_r_squared(rxx, rxy) -> np.ndarray:
     """R² of every subset of predictors, indexed by bit mask (bit j set = predictor j in the model).
 
     R²(S) = r_S' R_SS⁻¹ r_S from the correlation matrix; batched over leading axes,
@@ -168,7 +184,7 @@ def lmg(rxx, rxy) -> np.ndarray:
     predictor j averaged over all p! orders of entry.  Batched over leading axes;
     sums to the full-model R².
     """
-    rxx = np.asarray(rxx, dtype=float)
+    rxx, rxy = _correlations(rxx, rxy)
     p = rxx.shape[-1]
     if p > LMG_MAX_ATTRIBUTES:
         raise CrmlabValueError(
@@ -177,7 +193,7 @@ def lmg(rxx, rxy) -> np.ndarray:
             "which approximates LMG closely at any p"
         )
     _check_positive_definite(rxx)
-    r2 = subset_r_squared(rxx, rxy)
+    r2 = _subset_r_squared(rxx, rxy)
     masks = np.arange(2**p)
     bits = ((masks[:, None] >> np.arange(p)) & 1).astype(bool)
     sizes = bits.sum(axis=1)
@@ -197,8 +213,10 @@ def importance_from_correlations(corr, method: str) -> tuple[np.ndarray, np.ndar
     for ``"correlation"`` the R² is still the full-model R².
     """
     check_choice(method, "importance", DERIVED_METHODS)
-    corr = np.asarray(corr, dtype=float)
-    rxx, rxy = corr[..., 1:, 1:], corr[..., 1:, 0]
+    corr = as_float_array(corr, "corr")
+    if corr.ndim < 2 or corr.shape[-1] < 2:
+        raise CrmlabValueError(f"corr must be (…, p+1, p+1) with p ≥ 1, got shape {corr.shape}")
+    rxx, rxy = _correlations(corr[..., 1:, 1:], corr[..., 1:, 0])
     if method == "correlation":
         singular = np.linalg.eigvalsh(rxx).min() <= 1e-10 * rxx.shape[-1]
         r_squared = np.nan if singular else (rxy * np.linalg.solve(rxx, rxy[..., None])[..., 0]).sum(axis=-1)
@@ -222,7 +240,10 @@ def ols_beta_importance(data: pd.DataFrame, attributes: Sequence[str], overall: 
     """
     import statsmodels.api as sm
 
+    attributes = list(attributes)
     cols = [overall, *attributes]
+    check_finite(data, cols)
+    check_not_constant(data, cols)
     z = (data[cols] - data[cols].mean()) / data[cols].std(ddof=1)
     design = sm.add_constant(z[list(attributes)], has_constant="add")
     check_regression_design(design, name="data")
@@ -248,7 +269,7 @@ def _crosshair_rules(crosshair) -> tuple:
     return rules
 
 
-def crosshair_position(values, rule, *, scale: tuple[float, float] | None, axis: str) -> np.ndarray:
+def _crosshair_position(values, rule, *, scale: tuple[float, float] | None, axis: str) -> np.ndarray:
     """Crosshair coordinate on one axis: mean/median of the attribute ``values`` (last axis), scale midpoint or a given number.
 
     A given number must lie on the axis's declared ``scale`` (a crosshair off the scale puts
@@ -271,7 +292,7 @@ def crosshair_position(values, rule, *, scale: tuple[float, float] | None, axis:
     return np.full(values.shape[:-1], float(rule))
 
 
-def assign_quadrants(performance, importance, perf_cut, imp_cut) -> np.ndarray:
+def _assign_quadrants(performance, importance, perf_cut, imp_cut) -> np.ndarray:
     """Quadrant letters A/B/C/D; a value on a crosshair line counts as high (tie rule). Broadcasts over batches."""
     high_p = np.asarray(performance) >= np.asarray(perf_cut)[..., None]
     high_i = np.asarray(importance) >= np.asarray(imp_cut)[..., None]
@@ -408,12 +429,12 @@ def quadrant_analysis(
         if scale is not None:
             check_in_range(values.to_frame(name), [name], low=scale[0], high=scale[1], name=name, what=f"{name} scale")
     rules = _crosshair_rules(crosshair)
-    x0 = float(crosshair_position(performance.to_numpy(), rules[0], scale=performance_scale, axis="performance"))
-    y0 = float(crosshair_position(importance.to_numpy(), rules[1], scale=importance_scale, axis="importance"))
+    x0 = float(_crosshair_position(performance.to_numpy(), rules[0], scale=performance_scale, axis="performance"))
+    y0 = float(_crosshair_position(importance.to_numpy(), rules[1], scale=importance_scale, axis="importance"))
 
     table = pd.DataFrame({"performance": performance, "importance": importance})
     table.index.name = "attribute"
-    table["quadrant"] = assign_quadrants(performance.to_numpy(), importance.to_numpy(), x0, y0)
+    table["quadrant"] = _assign_quadrants(performance.to_numpy(), importance.to_numpy(), x0, y0)
     table["zone"] = QUADRANTS.loc[table["quadrant"], "zone"].to_numpy()
     table["action"] = QUADRANTS.loc[table["quadrant"], "action"].to_numpy()
 
@@ -434,7 +455,7 @@ def quadrant_analysis(
         comp = competitor_performance.reindex(performance.index)
         table["competitor_performance"] = comp
         table["performance_gap"] = performance - comp
-        table["competitor_quadrant"] = assign_quadrants(comp.to_numpy(), importance.to_numpy(), x0, y0)
+        table["competitor_quadrant"] = _assign_quadrants(comp.to_numpy(), importance.to_numpy(), x0, y0)
 
     return IPAResult(
         table=table,
@@ -442,11 +463,11 @@ def quadrant_analysis(
         settings={"method": method, "crosshair": rules, "performance_scale": performance_scale,
                   "importance_scale": importance_scale, "zoning": zoning, "diagonal_slope": slope,
                   "overall_weights": overall_weights, "target": None, "quadrant_ties": "on a line counts as high"},
-        overall=overall_value(performance, importance, scale=performance_scale, weights=overall_weights),
+        overall=_overall_value(performance, importance, scale=performance_scale, weights=overall_weights),
     )
 
 
-def overall_value(performance: pd.Series, importance: pd.Series, *, scale, weights: str = "auto") -> dict:
+def _overall_value(performance: pd.Series, importance: pd.Series, *, scale, weights: str = "auto") -> dict:
     """Overall satisfaction from the attributes: CSI = Σ wᵢ pᵢ and its 0–100 index (seed 003 §2.3.1; SPEC §1.3).
 
     ``weights="importance"``: wᵢ = impᵢ / Σ imp (needs non-negative importance, as
@@ -561,7 +582,7 @@ class ImportancePerformance:
     overall_scale : scale of the overall-satisfaction column (default ``scale``).
     competitor : columns (mapping attribute -> column) rating a competitor on ``scale``.
     crosshair, zoning, diagonal_slope : see :func:`quadrant_analysis`.
-    overall_weights : weights of the overall value, see :func:`overall_value`.
+    overall_weights : weights of the overall value, see :func:`_overall_value`.
 
     After :meth:`fit`: ``result_`` (:class:`IPAResult`), ``performance_``, ``importance_``,
     ``r_squared_`` (derived methods), ``n_respondents_``.
@@ -723,12 +744,12 @@ class ImportancePerformance:
         level = check_scalar(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
         rng = np.random.default_rng(random_state)
         p = len(self._perf)
-        perf, imp = bootstrap_importance(self._data_matrix, p, self.importance, n_boot=n_boot, rng=rng)
+        perf, imp = _bootstrap_importance(self._data_matrix, p, self.importance, n_boot=n_boot, rng=rng)
         res = self.result_
         rules = res.settings["crosshair"]
-        x0 = crosshair_position(perf, rules[0], scale=res.settings["performance_scale"], axis="performance")
-        y0 = crosshair_position(imp, rules[1], scale=res.settings["importance_scale"], axis="importance")
-        quads = assign_quadrants(perf, imp, x0, y0)
+        x0 = _crosshair_position(perf, rules[0], scale=res.settings["performance_scale"], axis="performance")
+        y0 = _crosshair_position(imp, rules[1], scale=res.settings["importance_scale"], axis="importance")
+        quads = _assign_quadrants(perf, imp, x0, y0)
         table = res.table[["quadrant"]].copy()
         table["share_same_quadrant"] = (quads == table["quadrant"].to_numpy()[None, :]).mean(axis=0)
         for q in QUADRANTS.index:
@@ -746,14 +767,14 @@ class ImportancePerformance:
         )
 
 
-def bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """(n_boot, n) counts of how often each respondent is drawn in each resample (n draws with replacement)."""
     draws = rng.integers(0, n, size=(n_boot, n))
     flat = (draws + n * np.arange(n_boot)[:, None]).ravel()
     return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
 
 
-def bootstrap_importance(matrix: np.ndarray, p: int, method: str, *, n_boot: int, rng) -> tuple[np.ndarray, np.ndarray]:
+def _bootstrap_importance(matrix: np.ndarray, p: int, method: str, *, n_boot: int, rng) -> tuple[np.ndarray, np.ndarray]:
     """Bootstrap draws (n_boot, p) of performance and importance from a respondent matrix.
 
     ``matrix`` columns: for derived methods [overall, p performance]; for ``"stated"``
@@ -761,7 +782,7 @@ def bootstrap_importance(matrix: np.ndarray, p: int, method: str, *, n_boot: int
     and covariances via count matrices, importance via batched linear algebra.
     """
     n = matrix.shape[0]
-    counts = bootstrap_counts(n, n_boot, rng)
+    counts = _bootstrap_counts(n, n_boot, rng)
     if method == "stated":
         means = counts @ matrix / n
         return means[:, :p], means[:, p:]

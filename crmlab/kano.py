@@ -251,4 +251,8 @@ def continuous_scores(
                       "n_used": int(keep.sum()), "n_excluded": int((~keep).sum())}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "attribute"
+    few = out.index[out["n_used"] < 2]
+    if len(few):
+        raise CrmlabValueError(f"attribute(s) {list(few)} have fewer than 2 usable answer pairs after excluding {list(exclude)}; "
+                               "a mean and standard deviation need at least 2")
     return out

@@ -39,7 +39,9 @@ from .results import wald_table
 from .validation import (
     CrmlabValueError,
     _preview,
+    as_float_array,
     check_choice,
+    check_finite,
     check_finite_vector,
     check_is_fitted,
     check_regression_design,
@@ -445,7 +447,7 @@ _OPERATOR_ALIASES = {"weighted_average": "M(·,+)", "main_factor": "M(∧,∨)",
 
 
 def _check_membership(membership, name: str = "membership") -> np.ndarray:
-    r = np.asarray(membership, dtype=float)
+    r = as_float_array(membership, name)
     if r.ndim != 2 or 0 in r.shape:
         raise CrmlabValueError(f"{name} must be a non-empty 2-D matrix (factors × grades), got shape {r.shape}")
     if not np.all(np.isfinite(r)):
@@ -587,7 +589,7 @@ def membership_from_answers(data: pd.DataFrame, *, items: Sequence[str], grades:
         raise CrmlabValueError(f"grade_names has {len(names)} entries but there are {len(grades)} grades")
     if bins is not None:
         check_numeric(data, items)
-        edges = np.asarray(bins, dtype=float)
+        edges = check_finite_vector(bins, "bins")
         if edges.size != len(grades) + 1 or np.any(np.diff(edges) <= 0):
             raise CrmlabValueError(f"bins must be {len(grades) + 1} increasing edges for {len(grades)} grades, got {list(bins)}")
         coded = pd.DataFrame({i: pd.cut(data[i], edges, labels=False, right=True, include_lowest=True) for i in items})
@@ -639,7 +641,7 @@ def loyalty_metrics(purchases: pd.DataFrame, *, our_brand: str, customer: str = 
     cols = [customer, brand, amount] + extra
     check_columns(purchases, cols, name="purchases")
     check_no_missing(purchases, cols, name="purchases")
-    check_numeric(purchases, [amount], name="purchases")
+    check_finite(purchases, [amount], name="purchases")
     neg = purchases.loc[purchases[amount] < 0, amount]
     if len(neg):
         raise CrmlabValueError(f"purchases column {amount!r} has negative amounts {_preview(neg.unique())} "
@@ -693,16 +695,19 @@ def satisfaction_loyalty_curve(data: pd.DataFrame, *, satisfaction: str, loyalty
     from statsmodels.nonparametric.smoothers_lowess import lowess
 
     check_columns(data, [satisfaction, loyalty, market])
-    check_numeric(data, [satisfaction, loyalty])
-    check_no_missing(data, [satisfaction, loyalty, market])
+    check_finite(data, [satisfaction, loyalty])
+    check_no_missing(data, [market])
+    if len(data) < 3:
+        raise CrmlabValueError(f"data has {len(data)} respondent(s); a loyalty curve needs at least 3")
     frac = check_scalar(frac, "frac", low=0, high=1, low_inclusive=False)
-    edges = np.asarray(bins, dtype=float)
-    if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
+    edges = check_finite_vector(bins, "bins", min_size=2)
+    if np.any(np.diff(edges) <= 0):
         raise CrmlabValueError(f"bins must be at least two increasing edges, got {list(bins)}")
     outside = data.loc[(data[satisfaction] <= edges[0]) | (data[satisfaction] > edges[-1]), satisfaction]
     if len(outside):
         raise CrmlabValueError(f"column {satisfaction!r} has values {_preview(outside.unique())} outside the bins "
                                f"({edges[0]:g}, {edges[-1]:g}]")
+    thresholds = check_finite_vector(thresholds, "thresholds")
     if len(thresholds) != 2 or not thresholds[0] < thresholds[1]:
         raise CrmlabValueError(f"thresholds must be two increasing satisfaction levels, got {list(thresholds)}")
     lo, hi = float(thresholds[0]), float(thresholds[1])

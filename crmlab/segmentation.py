@@ -48,14 +48,19 @@ from .validation import (
     check_columns,
     check_no_missing,
     check_numeric,
+    as_float_array,
+    check_finite,
+    check_finite_vector,
     check_is_fitted,
     check_scalar,
+    check_weights,
 )
 
 DIMENSIONS = ("current", "potential")
 DIRECTIONS = ("benefit", "cost")
 VALUE_CLASSES = ("high_high", "high_low", "low_high", "low_low")  # (current, potential)
 STANDARDIZATIONS = ("zscore", "minmax")
+PERIOD_FREQUENCIES = ("Y", "Q", "M", "W", "D")
 
 
 # --------------------------------------------------------------------------- indicators
@@ -112,7 +117,8 @@ def with_weights(indicators: pd.DataFrame, weights: Mapping[str, float] | pd.Ser
     if "weight" in indicators.columns:
         raise CrmlabValueError("indicators already has a 'weight' column; drop it first to use other weights "
                                "(crmlab does not overwrite weights you gave)")
-    w = pd.Series(weights, dtype=float)
+    w = pd.Series(weights)
+    w = pd.Series(check_weights(w.to_numpy(), "weights", sum_to_one=False), index=w.index)
     unknown = [k for k in w.index if k not in set(indicators["indicator"])]
     if unknown:
         raise CrmlabValueError(f"the weight table names unknown indicator(s) {_preview(unknown)}; "
@@ -328,7 +334,7 @@ class ValueMatrix:
 
 # --------------------------------------------------------------------------- Pareto
 def _values(values, name: str = "values", *, nonnegative: bool = False) -> np.ndarray:
-    v = values.to_numpy(dtype=float) if isinstance(values, pd.Series) else np.asarray(values, dtype=float)
+    v = as_float_array(values.to_numpy() if isinstance(values, pd.Series) else values, name)
     if v.ndim != 1 or v.size == 0:
         raise CrmlabValueError(f"{name} must be a non-empty 1-D sequence, got shape {v.shape}")
     if np.isnan(v).any():
@@ -378,8 +384,8 @@ def pareto_curve(values) -> pd.DataFrame:
 
 def pareto_table(values, *, top: Sequence[float] = (0.01, 0.05, 0.1, 0.2, 0.5)) -> pd.DataFrame:
     """Share of the total from the top x % of customers (linear interpolation on :func:`pareto_curve`)."""
-    top = np.asarray(top, dtype=float)
-    if top.ndim != 1 or np.any((top <= 0) | (top > 1)):
+    top = check_finite_vector(top, "top")
+    if np.any((top <= 0) | (top > 1)):
         raise CrmlabValueError(f"top must be shares in (0, 1], got {top.tolist()}")
     curve = pareto_curve(values)
     share = np.interp(top, curve["customer_share"], curve["value_share"])
@@ -395,8 +401,9 @@ def period_totals(transactions: pd.DataFrame, *, freq: str = "Y", customer_col: 
     appears in a period only if it bought in it.  Fewer than ``min_periods`` periods
     (e.g. 2 for period-to-period KPIs) is an error rather than a silent self-comparison.
     """
+    check_choice(freq, "freq", PERIOD_FREQUENCIES)
     check_columns(transactions, [customer_col, date_col, amount_col, cost_col], name="transactions")
-    check_numeric(transactions, [amount_col, cost_col], name="transactions")
+    check_finite(transactions, [amount_col, cost_col], name="transactions")
     check_no_missing(transactions, [customer_col, date_col, amount_col, cost_col], name="transactions")
     dates = pd.to_datetime(transactions[date_col], errors="coerce")
     if dates.isna().any():
@@ -638,6 +645,9 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> RFMScores:
     check_columns(rfm, ["recency", "frequency", "monetary"], name="rfm")
     check_numeric(rfm, ["recency", "frequency", "monetary"], name="rfm")
     check_no_missing(rfm, ["recency", "frequency", "monetary"], name="rfm")
+    if rfm.index.has_duplicates:
+        raise CrmlabValueError(f"rfm has duplicated customer ids {_preview(rfm.index[rfm.index.duplicated()].unique())}; "
+                               "one row per customer is needed")
     if len(rfm) < 2:
         raise CrmlabValueError(f"rfm has {len(rfm)} customer(s); quantile scores need at least 2")
     if not np.isfinite(rfm[["recency", "frequency", "monetary"]].to_numpy(dtype=float)).all():
@@ -725,8 +735,8 @@ def assign_segments(scores: RFMScores, rules: pd.DataFrame = RFM_SEGMENT_RULES) 
 
 def segment_profile(rfm: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
     """Per segment: customers, share, mean recency/frequency/monetary, share of total monetary."""
-    check_columns(rfm, ["recency", "frequency", "monetary"], name="rfm")
-    if not segments.index.equals(rfm.index):
+    check_finite(rfm, ["recency", "frequency", "monetary"], name="rfm")
+    if not isinstance(segments, pd.Series) or not segments.index.equals(rfm.index):
         raise CrmlabValueError("segments must have the same customer index as rfm")
     g = rfm[["recency", "frequency", "monetary"]].groupby(segments.rename("segment"))
     out = g.mean().add_prefix("mean_")

@@ -28,6 +28,8 @@ def check_columns(df: pd.DataFrame, columns: Sequence[str], *, name: str = "data
     """Raise if any of ``columns`` is missing from ``df``."""
     if not isinstance(df, pd.DataFrame):
         raise CrmlabValueError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    if isinstance(columns, str):
+        columns = [columns]
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise CrmlabValueError(
@@ -46,6 +48,16 @@ def check_numeric(df: pd.DataFrame, columns: Sequence[str], *, name: str = "data
                 f"{name} column {col!r} must be numeric; non-numeric values {_preview(bad.unique())} "
                 f"in rows {_preview(bad.index)}"
             )
+
+
+def check_finite(df: pd.DataFrame, columns: Sequence[str], *, name: str = "data") -> None:
+    """Raise unless ``columns`` are numeric and hold no missing or infinite values (names column and rows)."""
+    check_numeric(df, columns, name=name)
+    check_no_missing(df, columns, name=name)
+    for col in columns:
+        inf = np.isinf(df[col].to_numpy(dtype=float))
+        if inf.any():
+            raise CrmlabValueError(f"{name} column {col!r} has infinite values at rows {_preview(df.index[inf])}")
 
 
 def check_no_missing(df: pd.DataFrame, columns: Sequence[str], *, name: str = "data") -> None:
@@ -126,9 +138,19 @@ def check_choice(value, name: str, choices: Iterable) -> None:
         raise CrmlabValueError(f"{name} must be one of {choices}, got {value!r}")
 
 
+def as_float_array(values, name: str) -> np.ndarray:
+    """``values`` as a float array; text or other non-numbers raise naming ``name`` and a sample value."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        flat = np.asarray(values, dtype=object).ravel()
+        bad = [v for v in flat if not isinstance(v, (int, float, np.number)) or isinstance(v, bool)]
+        raise CrmlabValueError(f"{name} must hold numbers only; got {_preview(bad)}") from None
+
+
 def check_weights(weights, name: str = "weights", *, atol: float = 1e-6, sum_to_one: bool = True) -> np.ndarray:
     """Check a weight vector: finite, non-negative and (by default) summing to 1 within ``atol``."""
-    w = np.asarray(weights, dtype=float)
+    w = as_float_array(weights, name)
     if w.ndim != 1 or w.size == 0:
         raise CrmlabValueError(f"{name} must be a non-empty 1-D vector, got shape {w.shape}")
     if not np.all(np.isfinite(w)):
@@ -221,9 +243,9 @@ def check_scale(scale, name: str = "scale") -> tuple[float, float]:
 def check_on_scale(values, scale, name: str) -> np.ndarray:
     """Check that every finite value of ``values`` lies on ``scale = (low, high)``; return a float array."""
     low, high = check_scale(scale)
-    v = np.asarray(values, dtype=float)
-    if np.isinf(v).any():
-        raise CrmlabValueError(f"{name} must be finite; got {_preview(v[np.isinf(v)])}")
+    v = as_float_array(values, name)
+    if not np.isfinite(v).all():
+        raise CrmlabValueError(f"{name} must be finite numbers; got {_preview(np.atleast_1d(v)[~np.isfinite(np.atleast_1d(v))])}")
     bad = v[(v < low) | (v > high)]
     if bad.size:
         raise CrmlabValueError(f"{name} has value(s) {_preview(np.unique(bad))} outside the scale [{low:g}, {high:g}]")
@@ -291,10 +313,7 @@ def aligned_vector(values, name: str, *, labels) -> np.ndarray:
 # --------------------------------------------------------------------------- vectors and designs
 def check_finite_vector(values, name: str, *, min_size: int = 1) -> np.ndarray:
     """A 1-D vector of at least ``min_size`` finite numbers as a float array (strings and NaN/inf raise)."""
-    try:
-        v = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise CrmlabValueError(f"{name} must be numbers, got {values!r}") from None
+    v = as_float_array(values, name)
     if v.ndim != 1:
         raise CrmlabValueError(f"{name} must be a 1-D sequence of numbers, got shape {v.shape}")
     if v.size < min_size:

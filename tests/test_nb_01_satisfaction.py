@@ -22,8 +22,8 @@ def test_pls_recovers_documented_acsi_paths(r):
 
 def test_indices_inside_their_bootstrap_intervals(r):
     ci = r["pls_index_ci"]
-    for construct, (low, high) in zip(ci["index"], ci["data"]):
-        assert low <= r["pls_index"][construct] <= high
+    for construct, bounds in ci.items():
+        assert bounds["ci_lower"] <= r["pls_index"][construct] <= bounds["ci_upper"]
     # the other routes agree with the PLS satisfaction-driver level to within a few points
     assert abs(r["csi_100"] - r["pca_index_100"]) < 3
 
@@ -52,6 +52,6 @@ def test_loyalty_curve_shapes(r):
 
 def test_customer_delivered_value_hand_computed(r):
     cdv = r["customer_delivered_value"]
-    ours = dict(zip(cdv["columns"], cdv["data"][cdv["index"].index("ours")]))
+    ours = cdv["ours"]
     # TCV = 500 + 120 + 60 + 70, TCC = 420 + 40 + 30 + 10 (the notebook's default offer)
     assert ours == pytest.approx({"tcv": 750, "tcc": 500, "cdv": 250, "cdv_ratio": 1.5})

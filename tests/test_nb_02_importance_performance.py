@@ -19,7 +19,7 @@ def r(notebook_results):
 
 
 def _frame(rec) -> pd.DataFrame:
-    return pd.DataFrame(rec["data"], index=rec["index"], columns=rec["columns"])
+    return pd.DataFrame.from_dict(rec, orient="index")
 
 
 def test_textbook_stated_quadrants(r):

@@ -22,14 +22,12 @@ def test_textbook_examples_reproduced(r):
 
 
 def test_migration_examples(r):
-    shares = r["example3_shares"]["data"]
-    assert shares[1] == pytest.approx([0.475, 0.375, 0.15])
-    assert shares[2] == pytest.approx([0.4075, 0.4175, 0.175])
+    shares = r["example3_shares"]
+    assert shares["1"] == pytest.approx({"A": 0.475, "B": 0.375, "C": 0.15})
+    assert shares["2"] == pytest.approx({"A": 0.4075, "B": 0.4175, "C": 0.175})
     assert r["stationary_shares"] == pytest.approx({"A": 0.325, "B": 0.475, "C": 0.2})
     assert r["example4_clv"] == pytest.approx({"A": 389.38, "B": 347.72, "C": 142.45}, abs=0.01)
-    cols = r["sensitivity"]["columns"]
-    rows = [dict(zip(cols, row)) for row in r["sensitivity"]["data"]]
-    for row in rows:
+    for row in r["sensitivity"].values():
         if row["brand"] == "A":
             assert row["change"] > 0
         if row["brand"] == "B":
@@ -38,7 +36,7 @@ def test_migration_examples(r):
 
 def test_retention_and_groups(r):
     grid = r["retention_clv_margin100"]
-    assert grid["data"][2][2] == pytest.approx(250.0)  # r = 80 %, d = 12 %: 100·0.8/0.32
+    assert grid["r = 80%"]["d = 12%"] == pytest.approx(250.0)  # 100·0.8/0.32
     assert r["group_lifetimes"] == {"firm 1": 5.0, "firm 2": 10.0}
 
 
@@ -50,4 +48,4 @@ def test_bundled_fit_recovers_truth(r):
     assert r["log_customers"] == 1500
     assert r["log_clv_total"] > 0
     cutoffs = r["log_tier_cutoffs"]
-    assert [row[0] for row in cutoffs["data"]] == ["vip", "major", "ordinary", "small"]
+    assert [row["tier"] for row in cutoffs.values()] == ["vip", "major", "ordinary", "small"]

@@ -17,8 +17,10 @@ import re
 from pathlib import Path
 
 import nbformat
+from bleach.css_sanitizer import CSSSanitizer
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 
 from .results import RESULT_MIME
 
@@ -74,6 +76,46 @@ def embed_cjk_font(page: str) -> str:
     return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + primer, page, count=1)
 
 
+# What the shipped notebooks' outputs use (pandas tables and their scoped style block) and ordinary rich text:
+# nothing that runs code (scripts, event handlers, javascript: links, frames, forms, SVG).
+SAFE_TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "div", "em", "h1", "h2", "h3",
+             "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "small", "span", "strong", "style", "sub",
+             "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"]
+SAFE_ATTRIBUTES = {"*": ["class", "style", "title", "align", "halign", "valign"], "a": ["href"],
+                   "img": ["src", "alt", "width", "height"], "table": ["border"], "td": ["colspan", "rowspan"],
+                   "th": ["colspan", "rowspan"], "style": ["scoped", "type"]}
+SAFE_CSS = ["text-align", "vertical-align", "font-weight", "font-style", "color", "background-color", "width",
+            "min-width", "max-width", "white-space", "border", "border-collapse", "padding", "margin"]
+_UNSAFE_STYLE = re.compile(r"<style[^>]*>(?:(?!</style>).)*?(?:url\(|@import|expression\(|javascript:|-moz-binding|behavior)"
+                           r"(?:(?!</style>).)*</style>", re.IGNORECASE | re.DOTALL)
+
+
+class SanitizeOutputs(SanitizeHTML):
+    """nbconvert's sanitiser (bleach) applied to code-cell outputs: HTML and Markdown outputs keep safe markup only.
+
+    Markdown and raw cells are the notebook's own text and pass unchanged.  Style
+    blocks that load anything (``url(``, ``@import``) or run code are dropped, since
+    bleach keeps style-element text as it is.  Output types other than text, PNG,
+    JPEG, JSON, HTML and Markdown are removed (SVG can carry scripts).
+    """
+
+    def __init__(self, **kw):
+        super().__init__(tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, styles=SAFE_CSS, strip=True, **kw)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code":
+            cell.outputs = self.sanitize_code_outputs(cell.outputs)
+        return cell, resources
+
+    def sanitize_html_tags(self, html_str):
+        import bleach
+
+        clean = bleach.clean(html_str, tags=self.tags, attributes=self.attributes, strip=True, strip_comments=True,
+                             css_sanitizer=CSSSanitizer(allowed_css_properties=self.styles),
+                             protocols={"http", "https", "mailto", "data"})
+        return _UNSAFE_STYLE.sub("", clean)
+
+
 def failing_cell_index(nb) -> int | None:
     """Index of the first code cell whose outputs hold an error, if any."""
     for i, cell in enumerate(nb.cells):
@@ -114,6 +156,7 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
                 cell.outputs = [o for o in cell.get("outputs", []) if RESULT_MIME not in o.get("data", {})]
         remover = TagRemovePreprocessor(remove_input_tags={HIDE_TAG}, enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
+    exporter.register_preprocessor(SanitizeOutputs(), enabled=True)
     resources = {"crmlab_banner": banner, "crmlab_banner_color": STATUS_COLOR.get(status, "#7f7f7f")}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return embed_cjk_font(body)

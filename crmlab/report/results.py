@@ -20,13 +20,35 @@ from ..validation import CrmlabValueError
 RESULT_MIME = "application/vnd.crmlab.result+json"
 
 
+def _label(key: Any) -> str:
+    """A table label as JSON key text: tuples (MultiIndex rows) joined by " / "."""
+    if isinstance(key, tuple):
+        return " / ".join(_label(k) for k in key)
+    if isinstance(key, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(key).isoformat()
+    return str(key.item() if isinstance(key, np.generic) else key)
+
+
+def _keyed(labels, what: str) -> list[str]:
+    keys = [_label(k) for k in labels]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise CrmlabValueError(f"cannot record a table with duplicated {what} labels {dup}: results are keyed by label")
+    return keys
+
+
 def to_jsonable(value: Any) -> Any:
-    """Convert numbers, arrays, Series and DataFrames into plain JSON values (NaN -> None)."""
+    """Convert numbers, arrays, Series and DataFrames into plain JSON values (NaN -> None).
+
+    Tables are keyed by their labels, rows then columns — ``grid["r = 80%"]["d = 12%"]`` —
+    and a Series by its index; duplicated labels cannot be keyed and raise.
+    """
     if isinstance(value, pd.DataFrame):
-        return {"columns": [str(c) for c in value.columns], "index": [to_jsonable(i) for i in value.index],
-                "data": to_jsonable(value.to_numpy().tolist())}
+        rows, cols = _keyed(value.index, "row"), _keyed(value.columns, "column")
+        data = value.to_numpy(dtype=object)
+        return {r: {c: to_jsonable(data[i, j]) for j, c in enumerate(cols)} for i, r in enumerate(rows)}
     if isinstance(value, pd.Series):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        return dict(zip(_keyed(value.index, "index"), (to_jsonable(v) for v in value.to_numpy(dtype=object))))
     if isinstance(value, np.ndarray):
         return to_jsonable(value.tolist())
     if isinstance(value, dict):
@@ -39,8 +61,10 @@ def to_jsonable(value: Any) -> Any:
         return None
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, (pd.Timestamp,)):
-        return value.isoformat()
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(value).isoformat()
     raise CrmlabValueError(f"cannot record a value of type {type(value).__name__}; record numbers, strings, lists, dicts, Series or DataFrames")
 
 

@@ -1,0 +1,45 @@
+"""HTML reports: rich outputs are sanitised, and the shipped notebooks' reports are unchanged by it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from crmlab.report.html import SanitizeOutputs, notebook_html
+
+HOSTILE = [
+    '<div onclick="steal()">x</div>',
+    "<script>alert('script')</script>",
+    '<img src="x" onerror="alert(1)">',
+    '<a href="javascript:alert(1)">link</a>',
+    '<iframe src="https://example.com"></iframe>',
+    "<style>body { background: url(https://example.com/track) }</style>",
+    '<form action="https://example.com"><input name="p"></form>',
+]
+
+
+def test_hostile_rich_outputs_are_neutralised():
+    nb = new_notebook(cells=[new_markdown_cell("# t"), new_code_cell("x", outputs=[
+        new_output("display_data", data={"text/html": "".join(HOSTILE), "text/plain": "x"}),
+        new_output("display_data", data={"image/svg+xml": "<svg onload='alert(1)'></svg>", "text/plain": "svg"}),
+        new_output("execute_result", data={"text/html": '<table border="1" class="dataframe"><tbody><tr style="text-align: right;">'
+                                                        "<td>ok</td></tr></tbody></table>"}, execution_count=1),
+    ])])
+    page = notebook_html(nb, with_code=False)
+    for needle in ("onclick", "<script>alert", "onerror", "javascript:", "<iframe", "example.com/track", "<form", "<svg onload"):
+        assert needle not in page, needle
+    assert '<table border="1" class="dataframe"><tbody><tr style="text-align: right;"><td>ok</td></tr></tbody></table>' in page
+
+
+def test_shipped_notebook_outputs_pass_the_sanitiser_unchanged(rendered_run):
+    sanitiser = SanitizeOutputs()
+    checked = 0
+    for path in sorted(Path(rendered_run["path"]).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                html = out.get("data", {}).get("text/html")
+                if html:
+                    assert sanitiser.sanitize_html_tags(html) == html, (path.name, html[:300])
+                    checked += 1
+    assert checked > 20  # the notebooks show many tables
