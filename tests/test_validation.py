@@ -43,7 +43,11 @@ def test_to_jsonable_handles_pandas_numpy_and_nan():
     s = pd.Series([1.5, np.nan], index=["a", "b"])
     assert to_jsonable(s) == {"a": 1.5, "b": None}
     df = pd.DataFrame({"x": [1, 2]}, index=["r1", "r2"])
-    assert to_jsonable(df) == {"columns": ["x"], "index": ["r1", "r2"], "data": [[1], [2]]}
+    assert to_jsonable(df) == {"r1": {"x": 1}, "r2": {"x": 2}}  # keyed by labels: table["r2"]["x"]
+    grid = pd.DataFrame({"d = 12%": {"r = 80%": 250.0}})
+    assert to_jsonable(grid)["r = 80%"]["d = 12%"] == 250.0
+    with pytest.raises(CrmlabValueError, match="duplicated row labels"):
+        to_jsonable(pd.DataFrame({"x": [1, 2]}, index=["a", "a"]))
     assert to_jsonable(np.float64(2.0)) == 2.0 and isinstance(to_jsonable(np.int64(3)), int)
 
 
