@@ -144,15 +144,15 @@ def test_adjust_transition_keeps_rows_stochastic():
 def test_recency_chain_matches_retention_model_and_limits():
     # a two-state alive/lost chain is the constant-retention model
     two = np.array([[0.8, 0.2], [0.0, 1.0]])
-    v = clv.markov_clv(two, [100, 0], rate=0.12)
+    v = clv.markov_clv(two, [100, 0], rate=0.12).value
     assert v.iloc[0] == pytest.approx(clv.retention_clv(margin=100, retention=0.8, rate=0.12, timing="start", first_period="certain"))
     # Pfeifer & Carraway recency chain: finite horizon → infinite value; first period undiscounted
     p = [0.3, 0.2, 0.15, 0.05, 0.0]
     m = clv.recency_transition_matrix(p)
     rewards = 40 * np.array(p) - np.array([4, 4, 4, 4, 0])
-    v_inf = clv.markov_clv(m, rewards, rate=0.2)
-    assert clv.markov_clv(m, rewards, rate=0.2, periods=300).to_numpy() == pytest.approx(v_inf.to_numpy())
-    assert clv.markov_clv(m, rewards, rate=0.2, periods=1).to_numpy() == pytest.approx(rewards)
+    v_inf = clv.markov_clv(m, rewards, rate=0.2).value
+    assert clv.markov_clv(m, rewards, rate=0.2, periods=300).value.to_numpy() == pytest.approx(v_inf.to_numpy())
+    assert clv.markov_clv(m, rewards, rate=0.2, periods=1).value.to_numpy() == pytest.approx(rewards)
     # V = R + P V/(1+d) (Bellman identity of the infinite-horizon value)
     assert v_inf.to_numpy() == pytest.approx(rewards + m.to_numpy() @ v_inf.to_numpy() / 1.2)
     assert v_inf.iloc[0] > v_inf.iloc[1] > v_inf.iloc[2]
@@ -185,17 +185,31 @@ def test_clv_tiers_returns_cutoffs_and_respects_them():
     assert given.cutoffs["customers"].tolist() == [101, 400, 400, 99]
 
 
-def test_recency_rewards():
-    np.testing.assert_allclose(clv.recency_rewards([0.3, 0.2, 0.0], margin=40, marketing_cost=[4, 4, 0]), [8.0, 4.0, 0.0])
-    np.testing.assert_allclose(clv.recency_rewards([0.5, 0.1], margin=10, marketing_cost=1), [4.0, 0.0])
-    with pytest.raises(CrmlabValueError, match="one number or one per state"):
+def test_recency_rewards_conventions():
+    paper = clv.recency_rewards([0.3, 0.2, 0.0], margin=40, marketing_cost=[4, 4, 0])
+    # Pfeifer & Carraway (2000): NC credited on entering state 1, mailing cost in every mailed state
+    np.testing.assert_allclose(paper.value, [36.0, -4.0, 0.0])
+    assert paper.settings["convention"] == "pfeifer_carraway"
+    expected = clv.recency_rewards([0.3, 0.2, 0.0], margin=40, marketing_cost=[4, 4, 0], convention="expected_contribution")
+    np.testing.assert_allclose(expected.value, [8.0, 4.0, 0.0])
+    np.testing.assert_allclose(clv.recency_rewards([0.5, 0.1], margin=10, marketing_cost=1, convention="expected_contribution").value,
+                               [4.0, 0.0])
+    with pytest.raises(CrmlabValueError, match="marketing_cost must have one value per label"):
         clv.recency_rewards([0.3, 0.2], margin=40, marketing_cost=[1, 2, 3])
+    with pytest.raises(CrmlabValueError, match="convention must be one of"):
+        clv.recency_rewards([0.3, 0.2], margin=40, marketing_cost=1, convention="paper")
 
 
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("call, message", [
-    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=9, years=5), "rate must be <"),
-    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=-0.1, years=5), "rate must be >="),
+    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=-1, years=5), "rate must be > -1"),
+    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=float("inf"), years=5), "rate must be finite"),
+    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate="9%", years=5), "rate must be a number"),
+    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=0.09, years=10 ** 9), "years must be ≤ 10,000"),
+    (lambda: clv.share_evolution(SHARES, SWITCHING, periods=10 ** 9), "periods must be ≤ 10,000"),
+    (lambda: clv.retention_clv(margin=[100, 50, 20], retention=[0.8, 0.5], rate=0.1), r"margin \(3,\), retention \(2,\)"),
+    (lambda: clv.retention_clv(margin="a lot", retention=0.8, rate=0.1), "margin must be numbers"),
+    (lambda: clv.migration_clv(SHARES, SWITCHING, contribution=[500, 400], rate=0.09, periods=2), "contribution must have one value per label"),
     (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=0.09, years=0), "years must be >= 1"),
     (lambda: clv.textbook_clv(4, yearly_revenue=500, rate=0.09, years=5), "model must be one of"),
     (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=0.09, years=5, timing="mid"), "timing must be one of"),
@@ -206,6 +220,7 @@ def test_recency_rewards():
     (lambda: clv.share_evolution([0.6, 0.3, 0.2], SWITCHING, periods=2), "initial_shares must sum to 1"),
     (lambda: clv.migration_clv(SHARES, SWITCHING, contribution=500, rate=0.09, periods=0), "periods must be >= 1"),
     (lambda: clv.discounted_clv(100, rate=0.0, periods=None), "infinite horizon"),
+    (lambda: clv.markov_clv(SWITCHING, [1, 2, 3], rate=-0.1), "infinite horizon"),
     (lambda: clv.group_lifetime(churn=0), "churn must be > 0"),
     (lambda: clv.churn_rate(lost=20, at_start=10), "lost must be between"),
     (lambda: clv.lifecycle_profit(acquisition_cost=-5), "acquisition_cost must be ≥ 0"),
@@ -247,6 +262,7 @@ def test_clv_charts_are_labelled_in_both_languages(lang):
     model = btyd.BetaGeoModel().fit(summary)
     assert pc.plot_p_alive_matrix(model, T=52, lang=lang).get_xlabel().startswith(t("clv_recency", lang))
     ax = pc.plot_holdout_by_frequency(btyd.holdout_by_frequency(model, summary), lang=lang)
+    assert "BG/NBD" in ax.get_legend().get_texts()[1].get_text()
     assert [tick.get_text() for tick in ax.get_xticklabels()][-1] == "7+"
     track = btyd.cumulative_tracking(model, log, calibration_end=clv_data.CALIBRATION_END)
     assert pc.plot_cumulative_tracking(track, lang=lang).get_ylabel() == t("clv_cumulative_purchases", lang)
