@@ -770,20 +770,55 @@ def _pnbd_log_a(r, alpha, s, beta, x, tau):
     return -m * log_big + (1 - c) * (np.log(small + tau) - log_big) + np.log(hyp2f1(1.0, m + 1 - c, m + 1, z))
 
 
+def _pnbd_log_integral(r, alpha, s, beta, x, lo, hi, nodes: int = 64):
+    """ln ∫_lo^hi (α+τ)^−(r+x)·(β+τ)^−(s+1) dτ by quadrature — the fallback where ₂F₁ cannot be evaluated.
+
+    With h(τ) the log-integrand (convex, decreasing) and v = h(lo) − h(τ), the integral is
+    e^h(lo)·∫₀^V e^−v / |h′(τ(v))| dv: an exponential times a smooth rational factor,
+    integrated by Gauss–Legendre over [0, min(V, 60)] (e^−60 is below double precision);
+    τ(v) is found by Newton's method, which converges monotonically from the left.
+    """
+    def h(tau):
+        return -(r + x) * np.log(alpha + tau) - (s + 1) * np.log(beta + tau)
+
+    def slope(tau):  # −h′(τ) > 0
+        return (r + x) / (alpha + tau) + (s + 1) / (beta + tau)
+
+    h_lo = h(lo)
+    span = np.minimum(h_lo - h(hi), 60.0)
+    u, weights = np.polynomial.legendre.leggauss(nodes)
+    v = (u[None, :] + 1.0) / 2.0 * span[:, None]
+    tau = np.repeat(lo[:, None], nodes, axis=1).astype(float)
+    xs, ls = (x[:, None], lo[:, None]) if np.ndim(x) else (x, lo[:, None])
+    for _ in range(200):  # loop over Newton iterations, not customers
+        gap = v - (h_lo[:, None] - (-(r + xs) * np.log(alpha + tau) - (s + 1) * np.log(beta + tau)))
+        step = gap / ((r + xs) / (alpha + tau) + (s + 1) / (beta + tau))
+        tau = np.maximum(tau + step, ls)
+        if np.all(np.abs(step) <= 1e-14 * (1.0 + np.abs(tau))):
+            break
+    integrand = np.exp(-v) / ((r + xs) / (alpha + tau) + (s + 1) / (beta + tau))
+    return h_lo + np.log(integrand @ weights * span / 2.0)
+
+
 def _pnbd_log_terms(params, x, tx, T):
     """The two terms of the Pareto/NBD likelihood in logs (FHL 2005 note, eq. 22), without ln[Γ(r+x)αʳβˢ/Γ(r)].
 
     alive: −(r+x) ln(α+T) − s ln(β+T);  dropped: ln[s/(r+s+x)] + ln A₀ with
     A₀ = A(tₓ) − A(T) (A from :func:`_pnbd_log_a`), computed as
     ln A(tₓ) + ln(1 − e^(ln A(T) − ln A(tₓ))) — the log-sum form; A₀ = 0 when tₓ = T.
+    Where scipy's ₂F₁ fails (very large x with α and β far apart) the same quantity,
+    s·∫ₜₓᵀ (α+τ)^−(r+x)(β+τ)^−(s+1) dτ, is integrated numerically (:func:`_pnbd_log_integral`).
     """
     r, alpha, s, beta = params
     alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    la_tx = _pnbd_log_a(r, alpha, s, beta, x, tx)
-    la_T = _pnbd_log_a(r, alpha, s, beta, x, T)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        la_tx = _pnbd_log_a(r, alpha, s, beta, x, tx)
+        la_T = _pnbd_log_a(r, alpha, s, beta, x, T)
         log_a0 = la_tx + np.log(-np.expm1(np.minimum(la_T - la_tx, 0.0)))
     dropped = np.where(tx < T, np.log(s) - np.log(r + s + x) + log_a0, -np.inf)
+    bad = (tx < T) & ~np.isfinite(dropped)
+    if bad.any():
+        dropped[bad] = np.log(s) + _pnbd_log_integral(r, alpha, s, beta, x[bad], tx[bad], T[bad])
     return alive, dropped
 
 
@@ -852,6 +887,10 @@ class ParetoNBDModel(_PurchaseModel):
             b2 = np.where(i <= n[:, None], b2, 0.0).sum(axis=1)
             second = np.exp(r * np.log(alpha) + s * np.log(beta) + betaln(r + n, s + 1) - betaln(r, s)) * (b1 - b2)
         out = (first + np.where(t > 0, second, 0.0)).reshape(shape)
+        if not np.all(np.isfinite(out)) or np.any(out < -1e-12):
+            raise CrmlabValueError("P(X(t) = n) could not be evaluated accurately for these n and t (hypergeometric terms "
+                                   "overflow or cancel); use smaller n or t")
+        out = np.maximum(out, 0.0)  # B₁ − ΣB₂ cancels to rounding noise (|·| < 1e-12) far in the tail
         return float(out) if out.ndim == 0 else out
 
 
