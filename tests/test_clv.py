@@ -270,3 +270,100 @@ def test_clv_charts_are_labelled_in_both_languages(lang):
     ax = pc.plot_clv_tiers(tiers, lang=lang)
     assert ax.get_xticklabels()[0].get_text().startswith(t("vip", lang))
     plt.close("all")
+
+
+# ---------------------------------------------------------------- Pfeifer & Carraway conventions (issue 13)
+def _simulate_recency_chain(p, margin, cost, rate, start, *, customers=200_000, periods=80, seed=7):
+    """Monte Carlo of the recency chain with the paper's cash flows: cost M when mailed, NC when a purchase lands in state 1."""
+    rng = np.random.default_rng(seed)
+    k = len(p)
+    state = np.full(customers, start)
+    value = np.zeros(customers)
+    for t in range(periods):
+        disc = (1 + rate) ** -t
+        value += disc * (np.where(state == 0, margin, 0.0) - np.asarray(cost)[state])
+        buy = rng.uniform(size=customers) < np.asarray(p)[state]
+        state = np.where(buy, 0, np.minimum(state + 1, k - 1))
+    return value
+
+
+def test_pfeifer_carraway_rewards_match_a_simulation_of_the_chain():
+    """The paper's example values could not be found in the searched sources; checked against simulating the chain instead."""
+    p, margin, cost, rate = [0.30, 0.20, 0.15, 0.05, 0.0], 40.0, [4.0, 4.0, 4.0, 4.0, 0.0], 0.2
+    values = clv.markov_clv(clv.recency_transition_matrix(p), clv.recency_rewards(p, margin=margin, marketing_cost=cost), rate=rate)
+    assert values.settings["reward_convention"] == "pfeifer_carraway"
+    for start in range(5):
+        sim = _simulate_recency_chain(p, margin, cost, rate, start)
+        assert values.value.iloc[start] == pytest.approx(sim.mean(), abs=4 * sim.std() / np.sqrt(sim.size) + 1e-9)
+
+
+def test_reward_conventions_differ_by_one_period_of_discounting():
+    p, cost, rate = [0.30, 0.20, 0.15, 0.05, 0.0], [4, 4, 4, 4, 0], 0.2
+    m = clv.recency_transition_matrix(p)
+    paper = clv.markov_clv(m, clv.recency_rewards(p, margin=40, marketing_cost=cost), rate=rate).value.to_numpy()
+    early = clv.markov_clv(m, clv.recency_rewards(p, margin=40 / (1 + rate), marketing_cost=cost,
+                                                  convention="expected_contribution"), rate=rate).value.to_numpy()
+    # a purchase made while in state i is credited next period in state 1 (paper) or now, as p_i·NC (other)
+    assert paper == pytest.approx(early + np.r_[40.0, 0, 0, 0, 0])
+
+
+def test_markov_clv_doubling_equals_period_by_period_sum_and_bounded_cost():
+    p = clv.recency_transition_matrix([0.3, 0.2, 0.15, 0.05, 0.0]).to_numpy()
+    r = np.array([36.0, -4, -4, -4, 0])
+    for n in (1, 2, 7, 64, 100):
+        loop = sum(np.linalg.matrix_power(p / 1.1, t) @ r for t in range(n))
+        assert clv.markov_clv(p, r, rate=0.1, periods=n).value.to_numpy() == pytest.approx(loop)
+    assert clv.markov_clv(p, r, rate=0.1, periods=10 ** 9).value.to_numpy() == pytest.approx(clv.markov_clv(p, r, rate=0.1).value.to_numpy())
+
+
+def test_rates_of_100_percent_or_more_are_rates():
+    assert clv.discounted_clv(100, rate=1.0, periods=2) == pytest.approx(100 / 2 + 100 / 4)
+    assert clv.discounted_clv(100, rate=3.0, periods=None) == pytest.approx(100 / 3)
+    assert clv.discounted_clv(100, rate=-0.5, periods=2) == pytest.approx(100 * 2 + 100 * 4)  # negative rates > −1 are rates
+    assert clv.discounted_clv(100, rate=0.1, periods=10 ** 9) == pytest.approx(1000)  # closed form, no table
+
+
+def test_migration_clv_current_period_option():
+    base = clv.migration_clv(SHARES, SWITCHING, contribution=500, rate=0.09, periods=2)
+    now = clv.migration_clv(SHARES, SWITCHING, contribution=500, rate=0.09, periods=2, include_current_period=True)
+    assert now.value.to_numpy() == pytest.approx(base.value.to_numpy() + 500 * np.array(SHARES))
+    assert now.settings["include_current_period"] is True and base.settings["include_current_period"] is False
+    assert now.table.index.tolist() == [0, 1, 2]
+
+
+# ---------------------------------------------------------------- labelled inputs (issue 10)
+def _labelled(order):
+    m = pd.DataFrame(SWITCHING, index=list("ABC"), columns=list("ABC"))
+    return m.loc[order, order], pd.Series(SHARES, index=list("ABC"))[order]
+
+
+def test_labelled_matrices_align_by_label_not_position():
+    ref_m, ref_s = _labelled(list("ABC"))
+    m = ref_m.loc[list("CAB"), list("BCA")]  # rows and columns each in another order
+    assert clv.share_evolution(ref_s, m, periods=3)[list("ABC")].to_numpy() == pytest.approx(
+        clv.share_evolution(SHARES, SWITCHING, periods=3).to_numpy())
+    assert clv.stationary_shares(m)[list("ABC")].tolist() == pytest.approx([0.325, 0.475, 0.2])
+    contribution = pd.Series({"C": 300.0, "A": 500.0, "B": 400.0})
+    got = clv.migration_clv(ref_s, m, contribution=contribution, rate=0.09, periods=4).value
+    want = clv.migration_clv(SHARES, SWITCHING, contribution=[500, 400, 300], rate=0.09, periods=4).value
+    assert got[list("ABC")].to_numpy() == pytest.approx(want.to_numpy())
+    new = clv.adjust_transition(m, source="A", target="A", value=0.8)
+    assert new.loc["A", ["A", "B", "C"]].tolist() == pytest.approx([0.8, 0.2 * 2 / 3, 0.1 * 2 / 3])
+    sweep = clv.migration_sweep(ref_s, m, source="A", target="A", values=[0.6, 0.8], contribution=500, rate=0.09, periods=2)
+    assert sweep.loc[0.8, "A"] == pytest.approx(clv.migration_sweep(SHARES, SWITCHING, source="A", target="A", values=[0.8],
+                                                                     contribution=500, rate=0.09, periods=2).loc[0.8, "A"])
+    rewards = pd.Series({"B": 2.0, "C": 3.0, "A": 1.0})
+    assert clv.markov_clv(m, rewards, rate=0.1).value[list("ABC")].to_numpy() == pytest.approx(
+        clv.markov_clv(SWITCHING, [1.0, 2.0, 3.0], rate=0.1).value.to_numpy())
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda m, s: clv.share_evolution(s.rename({"A": "X"}), m, periods=2), r"unexpected \['X'\], missing \['A'\]"),
+    (lambda m, s: clv.share_evolution(s, m.rename(columns={"A": "Z"}), periods=2), r"matrix columns labels \(they must be the row labels\) do not match: unexpected \[.Z.\]"),
+    (lambda m, s: clv.migration_clv(s, m, contribution={"A": 1, "B": 2}, rate=0.1, periods=2), r"missing \['C'\]"),
+    (lambda m, s: clv.markov_clv(m, pd.Series([1.0, 2.0, 3.0], index=list("XYZ")), rate=0.1), "rewards labels do not match"),
+])
+def test_disagreeing_labels_are_rejected(call, message):
+    m, s = _labelled(list("ABC"))
+    with pytest.raises(CrmlabValueError, match=message):
+        call(m, s)
