@@ -384,9 +384,15 @@ def _unique_rows(*columns):
 
 
 def _collapse(*columns, weights=None):
-    """Unique rows of the given columns and their total weights (fits run over unique rows)."""
+    """Unique rows of the given columns, sorted, and their total weights (fits run over unique rows).
+
+    Sorting makes every sum in the likelihood run in one order whatever the order of the
+    customers, so a fit does not depend on row order even in the last digit.
+    """
     uniq, inverse = _unique_rows(*columns)
-    return uniq, np.bincount(inverse, weights=weights, minlength=uniq[0].size).astype(float)
+    w = np.bincount(inverse, weights=weights, minlength=uniq[0].size).astype(float)
+    order = np.lexsort(uniq[::-1])
+    return [u[order] for u in uniq], w[order]
 
 
 # =========================================================================== maximum likelihood
@@ -797,7 +803,8 @@ def _pnbd_log_integral(r, alpha, s, beta, x, lo, hi, nodes: int = 64):
         if np.all(np.abs(step) <= 1e-14 * (1.0 + np.abs(tau))):
             break
     integrand = np.exp(-v) / ((r + xs) / (alpha + tau) + (s + 1) / (beta + tau))
-    return h_lo + np.log(integrand @ weights * span / 2.0)
+    with np.errstate(divide="ignore"):  # an integral below the smallest double is −∞ in logs
+        return h_lo + np.log(integrand @ weights * span / 2.0)
 
 
 def _pnbd_log_terms(params, x, tx, T):
