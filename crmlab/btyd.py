@@ -1,4 +1,13 @@
-"""Probabilistic CLV from transaction logs: RFM summaries, BG/NBD and Gamma–Gamma (SPEC §3).
+"""Probabilistic customer-base models and CLV (SPEC §3): RFM summaries, BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, sBG, Gamma–Gamma.
+
+Every purchase model (:class:`BetaGeoModel`, :class:`ModifiedBetaGeoModel`,
+:class:`ParetoNBDModel`, :class:`BetaGeoBetaBinomModel`) has one API: ``fit(summary)``
+(a :class:`CustomerSummary` or a DataFrame with ``time_unit=``), ``summary()`` (Wald
+table), ``settings``, ``probability_alive``, ``conditional_expected_purchases``,
+``expected_purchases``; all go through :func:`customer_lifetime_value`,
+:func:`holdout_by_frequency` and :func:`compare_purchase_models`.  The sources of the
+new models are in their class docstrings; the contractual :class:`ShiftedBetaGeometricModel`
+works on survivor counts.
 
 Sources
 -------
@@ -596,17 +605,11 @@ class _PurchaseModel(_FittedModel):
         return pd.Series(self._p_alive(self._params(), *arrays), index=table.index, name="p_alive")
 
     def _horizon(self, t, n: int, name: str = "t") -> np.ndarray:
-        try:
-            t = np.asarray(t, dtype=float)
-        except (TypeError, ValueError):
-            raise CrmlabValueError(f"{name} must be a number or one number per customer, got {t!r}") from None
-        if t.ndim > 1 or (t.ndim == 1 and t.size != n):
-            raise CrmlabValueError(f"{name} must be a number or one number per customer ({n}), got shape {t.shape}")
-        if not np.all(np.isfinite(t)) or np.any(t < 0):
-            raise CrmlabValueError(f"{name} must be finite and ≥ 0 time units, got {np.ravel(t)[:5].tolist()}")
+        """A horizon in model time units: one number, or one per customer; whole opportunities for BG/BB."""
+        t = _per_customer_values(t, n, name)
         if self.discrete and np.any(t != np.round(t)):
             raise CrmlabValueError(f"{name} must be a whole number of opportunities for {self.model_name}")
-        return np.broadcast_to(t, (n,))
+        return t
 
     def _conditional(self, params, x, tx, T, t):
         (ux, uT, ut), inverse = _unique_rows(x, T, t)
@@ -920,6 +923,7 @@ class BetaGeoBetaBinomModel(_PurchaseModel):
     param_names = ("alpha", "beta", "gamma", "delta")
     model_name = "BG/BB"
     discrete = True
+    _analytic_gradient = True
     _initial = (1.0, 1.0, 1.0, 1.0)
 
     def __init__(self, *, frequency: str = "frequency", recency: str = "recency", T: str = "periods",
@@ -938,20 +942,41 @@ class BetaGeoBetaBinomModel(_PurchaseModel):
         return w
 
     @staticmethod
-    def _log_lik(params, x, tx, n):
+    def _log_lik(params, x, tx, n, *, gradient: bool = False):
+        """ln L per row (eq. 5) and, with ``gradient``, its derivatives w.r.t. (α, β, γ, δ).
+
+        Each of L's terms is B(α+x, β+k₁)·B(γ+e, δ+k₂)/(B(α,β)B(γ,δ)): the first with
+        (k₁, e, k₂) = (n−x, 0, n), the i-th of the sum with (tₓ−x+i, 1, tₓ+i); derivatives
+        of ln B are digamma differences, combined with each term's share of L.
+        """
         a, b, g, d = params
-        base = betaln(a, b) + betaln(g, d)
-        first = betaln(a + x, b + n - x) + betaln(g, d + n) - base
         gap = (n - tx).astype(int)
         i = np.arange(max(int(gap.max()), 1))[None, :]
-        terms = betaln(a + x[:, None], b + tx[:, None] - x[:, None] + i) + betaln(g + 1, d + tx[:, None] + i) - base
-        terms = np.where(i < gap[:, None], terms, -np.inf)
-        top = np.maximum(first, terms.max(axis=1))  # finite: `first` always is
-        return top + np.log(np.exp(first - top) + np.exp(terms - top[:, None]).sum(axis=1))
+        valid = np.hstack([np.ones((x.size, 1), bool), i < gap[:, None]])
+        k1 = np.hstack([(n - x)[:, None], tx[:, None] - x[:, None] + i])
+        e = np.hstack([[0.0], np.ones(i.size)])[None, :]
+        k2 = np.hstack([n[:, None], tx[:, None] + i])
+        xs = x[:, None]
+        terms = betaln(a + xs, b + k1) + betaln(g + e, d + k2) - betaln(a, b) - betaln(g, d)
+        terms = np.where(valid, terms, -np.inf)
+        top = terms[:, 0]  # the first term is always present; shift by the row maximum for stability
+        top = np.maximum(top, terms.max(axis=1))
+        share = np.exp(terms - top[:, None])
+        total = share.sum(axis=1)
+        ll = top + np.log(total)
+        if not gradient:
+            return ll
+        share /= total[:, None]
+        dab, dgd = digamma(a + b + xs + k1), digamma(g + e + d + k2)
+        parts = (digamma(a + xs) - dab - digamma(a) + digamma(a + b), digamma(b + k1) - dab - digamma(b) + digamma(a + b),
+                 digamma(g + e) - dgd - digamma(g) + digamma(g + d), digamma(d + k2) - dgd - digamma(d) + digamma(g + d))
+        return ll, np.stack([(share * np.where(valid, part, 0.0)).sum(axis=1) for part in parts])
 
     @classmethod
     def _negll(cls, z, x, tx, n, w):
-        return -(w @ cls._log_lik(np.exp(z), x, tx, n))
+        params = np.exp(z)
+        ll, grad = cls._log_lik(params, x, tx, n, gradient=True)
+        return -(w @ ll), -(grad @ w) * params
 
     @classmethod
     def _p_alive(cls, params, x, tx, n):

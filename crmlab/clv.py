@@ -622,8 +622,7 @@ def markov_clv(matrix, rewards, *, rate: float, periods=None, timing: str = "sta
 # --------------------------------------------------------------------------- groups and lifecycle
 def churn_rate(*, lost, at_start):
     """Churn rate (客户流失率) = customers lost in the period ÷ customers at its start (seed 003 §2.5.5)."""
-    lost_a = _check_finite_array(lost, "lost")
-    start = _check_finite_array(at_start, "at_start")
+    lost_a, start = _broadcast(lost=_check_finite_array(lost, "lost"), at_start=_check_finite_array(at_start, "at_start"))
     if np.any(start <= 0):
         raise CrmlabValueError(f"at_start must be > 0 customers, got {start[start <= 0].ravel()[:5].tolist()}")
     if np.any(lost_a < 0) or np.any(lost_a > start):

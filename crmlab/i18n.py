@@ -307,7 +307,6 @@ TERMS.update({
     "clv_opportunities": ("opportunities", "次交易机会"),
     "clv_purchases_per_opportunity": ("Transactions per opportunity", "每次机会的交易数"),
     "clv_survival": ("Share of cohort still customers", "客户存活率"),
-    "clv_retention_rate": ("Retention rate", "客户保持率"),
     "clv_retention_projection_title": ("Contract renewals: sBG projection", "合同续约：sBG 模型预测"),
     "clv_holdout_mae": ("Mean absolute error", "平均绝对误差"),
     "clv_holdout_rmse": ("Root mean squared error", "均方根误差"),

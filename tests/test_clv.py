@@ -223,6 +223,7 @@ def test_recency_rewards_conventions():
     (lambda: clv.markov_clv(SWITCHING, [1, 2, 3], rate=-0.1), "infinite horizon"),
     (lambda: clv.group_lifetime(churn=0), "churn must be > 0"),
     (lambda: clv.churn_rate(lost=20, at_start=10), "lost must be between"),
+    (lambda: clv.churn_rate(lost=[1, 2], at_start=[10, 20, 30]), r"lost \(2,\), at_start \(3,\)"),
     (lambda: clv.lifecycle_profit(acquisition_cost=-5), "acquisition_cost must be ≥ 0"),
     (lambda: clv.clv_tiers([1.0, np.nan]), r"missing values at \[1\]"),
 ])

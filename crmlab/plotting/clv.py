@@ -13,12 +13,21 @@ from matplotlib.ticker import MaxNLocator
 from ..i18n import TERMS, check_lang, t
 from ..results import table_and_settings
 from ..segmentation import TierResult
+from ..validation import CrmlabValueError, check_choice
 from . import FIGSIZE_SQUARE, FIGSIZE_WIDE, new_axes
 
 
 def _unit_label(unit, lang: str) -> str:
     key = f"clv_time_unit_{unit}"
     return t(key, lang) if key in TERMS else str(unit or "")
+
+
+def _paired_bars(ax, left, right, labels, ticks):
+    """Two bars per category (left, right) with their legend labels and the category ticks."""
+    x = np.arange(len(left))
+    ax.bar(x - 0.2, left, 0.4, label=labels[0])
+    ax.bar(x + 0.2, right, 0.4, label=labels[1])
+    ax.set_xticks(x, ticks)
 
 
 def _model_label(settings: dict, lang: str) -> str:
@@ -96,11 +105,7 @@ def plot_holdout_by_frequency(result, *, ax=None, lang: str = "en"):
     check_lang(lang)
     table, settings = table_and_settings(result, "result")
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
-    x = np.arange(len(table))
-    width = 0.4
-    ax.bar(x - width / 2, table["actual"], width, label=t("clv_actual", lang))
-    ax.bar(x + width / 2, table["predicted"], width, label=_model_label(settings, lang))
-    ax.set_xticks(x, table.index)
+    _paired_bars(ax, table["actual"], table["predicted"], (t("clv_actual", lang), _model_label(settings, lang)), table.index)
     ax.set_xlabel(t("clv_calibration_frequency", lang))
     ax.set_ylabel(t("clv_holdout_purchases", lang))
     ax.set_title(t("clv_holdout_title", lang))
@@ -171,8 +176,6 @@ def plot_retention_projection(model, *, horizon: int, observed=None, kind: str =
     The periods the model was fitted on are marked; ``observed`` survivor counts
     (periods 0 … k, may run past the fitted ones as a holdout) are drawn as points.
     """
-    from ..validation import check_choice
-
     check_lang(lang)
     check_choice(kind, "kind", ("survival", "retention"))
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
@@ -187,7 +190,7 @@ def plot_retention_projection(model, *, horizon: int, observed=None, kind: str =
     ax.annotate(t("clv_calibration_end", lang), (fitted, ax.get_ylim()[1]), xytext=(4, -14), textcoords="offset points",
                 fontsize=9, color="grey")
     ax.set_xlabel(t("period", lang))
-    ax.set_ylabel(t("clv_survival" if kind == "survival" else "clv_retention_rate", lang))
+    ax.set_ylabel(t("clv_survival" if kind == "survival" else "retention_rate", lang))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(t("clv_retention_projection_title", lang))
@@ -200,15 +203,10 @@ def plot_model_comparison(result, *, ax=None, lang: str = "en"):
     check_lang(lang)
     table, _ = table_and_settings(result, "result")
     if "holdout_mae" not in table:
-        from ..validation import CrmlabValueError
-
         raise CrmlabValueError("the comparison has no holdout columns: summarise with observation_end to compare holdout errors")
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
-    x = np.arange(len(table))
-    width = 0.4
-    ax.bar(x - width / 2, table["holdout_mae"], width, label=t("clv_holdout_mae", lang))
-    ax.bar(x + width / 2, table["holdout_rmse"], width, label=t("clv_holdout_rmse", lang))
-    ax.set_xticks(x, [f"{name}\nAIC {aic:,.1f}" for name, aic in zip(table.index, table["aic"])])
+    _paired_bars(ax, table["holdout_mae"], table["holdout_rmse"], (t("clv_holdout_mae", lang), t("clv_holdout_rmse", lang)),
+                 [f"{name}\nAIC {aic:,.1f}" for name, aic in zip(table.index, table["aic"])])
     ax.set_ylabel(t("clv_holdout_error", lang))
     ax.set_title(t("clv_model_comparison_title", lang))
     ax.legend(loc="best")
