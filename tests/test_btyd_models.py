@@ -396,3 +396,11 @@ def test_bgbb_and_sbg_charts():
         ax = pc.plot_retention_projection(sbg, horizon=12, observed=clv_data.SBG_SURVIVORS["regular"], kind=kind)
         assert len(ax.get_lines()) >= 2
     plt.close("all")
+
+
+def test_pareto_nbd_mle_is_within_a_standard_error_of_pymc_marketing_map(fitted):
+    """pymc-marketing's MAP uses priors, so it is not the MLE; with 2,357 customers it should sit within ~1 SE of it."""
+    ref = reference("pymc_marketing_cdnow_pareto_nbd_map")
+    table = fitted[btyd.ParetoNBDModel].summary()
+    z = (table["estimate"] - pd.Series({k: ref[k] for k in ("r", "alpha", "s", "beta")})) / table["std_error"]
+    assert (z.abs() < 1).all(), z
