@@ -50,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from .segmentation import TIER_LABELS, TIER_SHARES, TierResult, assign_tiers
-from .validation import CrmlabValueError, check_choice, check_probability_matrix, check_scalar, check_weights
+from .validation import (CrmlabValueError, aligned_square, aligned_vector, check_choice, check_probability_matrix, check_scalar,
+                         check_weights)
 
 TIMINGS = ("start", "middle", "end")
 TIMING_OFFSET = {"start": 1.0, "middle": 0.5, "end": 0.0}
@@ -70,9 +71,12 @@ class CLVResult:
 
 
 # --------------------------------------------------------------------------- checks
-def _check_rate(rate, name: str = "rate") -> float:
-    """A discount rate per period: 0 ≤ rate < 1 (a rate of 100 % or more is rejected as a typo for a percentage)."""
-    return check_scalar(rate, name, low=0.0, high=1.0, high_inclusive=False)
+MAX_PERIODS = 10_000
+
+
+def check_rate(rate, name: str = "rate") -> float:
+    """A discount rate per period: finite and > −1 (a rate of 100 % or more is a rate, as in numpy-financial and lifetimes)."""
+    return check_scalar(rate, name, low=-1.0, low_inclusive=False)
 
 
 def _check_timing(timing: str) -> float:
@@ -80,8 +84,18 @@ def _check_timing(timing: str) -> float:
     return TIMING_OFFSET[timing]
 
 
+def check_periods(periods, name: str = "periods") -> int:
+    """A tabulated horizon: whole periods 1 … :data:`MAX_PERIODS` (the result holds one row per period, so memory grows with it)."""
+    periods = check_scalar(periods, name, low=1, integer=True)
+    if periods > MAX_PERIODS:
+        raise CrmlabValueError(f"{name} must be ≤ {MAX_PERIODS:,}: the result holds one value per period, so a longer "
+                               f"horizon would exhaust memory (use periods=None for the closed-form infinite horizon "
+                               f"where offered); got {periods:,}")
+    return periods
+
+
 def _check_horizon(periods, name: str = "periods", *, allow_inf: bool = True) -> float:
-    """Horizon in whole periods ≥ 1, or ``np.inf`` / ``None`` for an infinite horizon where allowed."""
+    """Horizon in whole periods ≥ 1, or ``np.inf`` / ``None`` for an infinite horizon where allowed (closed forms only)."""
     if periods is None or (isinstance(periods, float) and np.isinf(periods)):
         if not allow_inf:
             raise CrmlabValueError(f"{name} must be a finite whole number of periods ≥ 1, got {periods!r}")
@@ -89,30 +103,50 @@ def _check_horizon(periods, name: str = "periods", *, allow_inf: bool = True) ->
     return check_scalar(periods, name, low=1, integer=True)
 
 
-def _check_probability_array(values, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
+def _check_finite_array(values, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise CrmlabValueError(f"{name} must be numbers (a number or an array of numbers), got {values!r}") from None
     if not np.all(np.isfinite(arr)):
-        raise CrmlabValueError(f"{name} must be finite")
+        raise CrmlabValueError(f"{name} must be finite numbers, got {arr.ravel()[~np.isfinite(arr.ravel())][:5].tolist()}")
+    return arr
+
+
+def _check_probability_array(values, name: str) -> np.ndarray:
+    arr = _check_finite_array(values, name)
     bad = (arr < 0) | (arr > 1)
     if np.any(bad):
         raise CrmlabValueError(f"{name} must lie in [0, 1] (a probability, not a percentage); got {arr[bad].ravel()[:5].tolist()}")
     return arr
 
 
-def _check_finite_array(values, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if not np.all(np.isfinite(arr)):
-        raise CrmlabValueError(f"{name} must be finite numbers, got {arr.ravel()[~np.isfinite(arr.ravel())][:5].tolist()}")
-    return arr
+def _broadcast(**arrays) -> list[np.ndarray]:
+    """Broadcast named arrays together, or raise naming each argument's shape."""
+    try:
+        return np.broadcast_arrays(*arrays.values())
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
+        raise CrmlabValueError(f"{', '.join(arrays)} must be numbers or arrays of matching length (one per customer); got {shapes}") from None
+
+
+def _annuity(rate: float, n: float, offset: float) -> float:
+    """Σₜ₌₁..n (1+d)^−(t − offset) in closed form (n may be ∞ when d > 0)."""
+    v = 1.0 / (1.0 + rate)
+    if np.isinf(n):
+        return (1.0 + rate) ** offset / rate
+    if rate == 0:
+        return float(n)
+    return v ** (1.0 - offset) * -np.expm1(n * np.log(v)) / (1.0 - v)
 
 
 def discount_factors(periods: int, *, rate: float, timing: str = "end") -> np.ndarray:
     """Discount factors 1/(1+d)^(t − offset), t = 1 … periods; offset 1 (start), ½ (middle) or 0 (end)."""
-    rate = _check_rate(rate)
-    offset = _check_timing(timing)
-    n = _check_horizon(periods, allow_inf=False)
-    t = np.arange(1, n + 1, dtype=float)
-    return (1.0 + rate) ** -(t - offset)
+    return _factors(check_periods(periods), check_rate(rate), _check_timing(timing))
+
+
+def _factors(n: int, rate: float, offset: float) -> np.ndarray:
+    return (1.0 + rate) ** -(np.arange(1, n + 1, dtype=float) - offset)
 
 
 # --------------------------------------------------------------------------- general CLV
@@ -121,26 +155,22 @@ def discounted_clv(cash_flows, *, rate: float, timing: str = "end", periods=None
 
     ``cash_flows`` is either a constant profit per period (scalar, or one value per
     customer as a 1-D array) together with ``periods`` (whole number ≥ 1, or ``None`` /
-    ``np.inf`` for an infinite horizon, requiring ``rate > 0``), or a per-period profit
+    ``np.inf`` for an infinite horizon, requiring ``rate > 0``; summed in closed form), or a per-period profit
     array whose last axis is time (``periods`` then must be ``None``; shape
     ``(T,)`` or ``(customers, T)``).  Returns a float or one value per customer.
     """
-    rate = _check_rate(rate)
+    rate = check_rate(rate)
     offset = _check_timing(timing)
     cf = _check_finite_array(cash_flows, "cash_flows")
     if cf.ndim == 0 or (periods is not None and cf.ndim == 1):
         n = _check_horizon(periods)
-        if np.isinf(n):
-            if rate == 0:
-                raise CrmlabValueError("rate must be > 0 for an infinite horizon (the sum diverges at rate 0)")
-            annuity = (1.0 + rate) ** offset / rate
-        else:
-            annuity = discount_factors(int(n), rate=rate, timing=timing).sum()
-        out = cf * annuity
+        if np.isinf(n) and rate <= 0:
+            raise CrmlabValueError(f"rate must be > 0 for an infinite horizon (the sum diverges at rate {rate:g})")
+        out = cf * _annuity(rate, n, offset)
         return float(out) if out.ndim == 0 else out
     if periods is not None:
         raise CrmlabValueError("periods must be None when cash_flows is a per-period array (its last axis is the horizon)")
-    factors = discount_factors(cf.shape[-1], rate=rate, timing=timing)
+    factors = _factors(cf.shape[-1], rate, offset)
     out = cf @ factors
     return float(out) if np.ndim(out) == 0 else out
 
@@ -176,8 +206,8 @@ def textbook_clv(
         margin = check_scalar(margin, "margin", low=0.0, high=1.0, low_inclusive=False)
     elif margin is not None:
         raise CrmlabValueError(f"margin applies to model 2 only (model {model} got margin={margin!r})")
-    rate = _check_rate(rate)
-    years = int(_check_horizon(years, "years", allow_inf=False))
+    rate = check_rate(rate)
+    years = check_periods(years, "years")
     for name, v in {"yearly_revenue": yearly_revenue, "first_price": first_price,
                     "acquisition_cost": acquisition_cost, "service_cost": service_cost}.items():
         check_scalar(v, name, low=0.0)
@@ -222,12 +252,11 @@ def retention_clv(
     With q = r/(1+d) the finite sum is a geometric series.  ``margin``, ``retention``
     and ``acquisition_cost`` broadcast (one value per customer is fine).
     """
-    rate = _check_rate(rate)
+    rate = check_rate(rate)
     offset = _check_timing(timing)
     n = _check_horizon(periods)
-    m = _check_finite_array(margin, "margin")
-    r = _check_probability_array(retention, "retention")
-    ac = _check_finite_array(acquisition_cost, "acquisition_cost")
+    m, r, ac = _broadcast(margin=_check_finite_array(margin, "margin"), retention=_check_probability_array(retention, "retention"),
+                          acquisition_cost=_check_finite_array(acquisition_cost, "acquisition_cost"))
     shift = _survival_offset(first_period)
     q = r / (1.0 + rate)
     # Σₜ₌₁..n qᵗ, written to stay finite at q = 1 (r = 1 + d only if rate = 0, r = 1)
@@ -243,6 +272,8 @@ def retention_clv(
         if shift:
             geometric = np.where(r > 0, geometric / np.where(r > 0, r, 1.0), 1.0 / (1.0 + rate))
     out = m * geometric * (1.0 + rate) ** offset - ac
+    if not np.all(np.isfinite(out)):
+        raise CrmlabValueError(f"the CLV sum overflows (retention/(1 + rate) > 1 over {n:g} periods): shorten the horizon or check rate")
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -267,7 +298,7 @@ def retention_clv_table(
     survival = np.cumprod(r)
     if shift:
         survival = np.r_[1.0, survival[:-1]]
-    factors = discount_factors(m.size, rate=rate, timing=timing)
+    factors = _factors(m.size, check_rate(rate), _check_timing(timing))
     table = pd.DataFrame({"period": np.arange(1, m.size + 1), "margin": m, "retention": r,
                           "survival": survival, "discount_factor": factors})
     table["present_value"] = table["margin"] * table["survival"] * table["discount_factor"]
@@ -284,9 +315,9 @@ def berger_nasr_case1(*, contribution: float, retention: float, rate: float, yea
     retention spending M per customer is spent mid-year on those active at the start
     of the year.
     """
-    rate = _check_rate(rate)
+    rate = check_rate(rate)
     r = float(_check_probability_array(retention, "retention"))
-    n = int(_check_horizon(years, "years", allow_inf=False))
+    n = check_periods(years, "years")
     gc = check_scalar(contribution, "contribution")
     cost = check_scalar(retention_cost, "retention_cost", low=0.0)
     i = np.arange(0, n + 1, dtype=float)
@@ -316,60 +347,93 @@ def _labels(n: int, labels) -> list:
     return labels
 
 
+def _check_matrix(matrix, labels, name: str = "matrix") -> tuple[np.ndarray, list]:
+    """A row-stochastic transition matrix and its state labels.
+
+    A labelled DataFrame is aligned by label (columns must be the row labels, in any
+    order; with ``labels`` given, exactly those states, in that order); an unlabelled
+    array is taken by position and labelled by ``labels`` (default A, B, C, …).
+    """
+    if isinstance(matrix, pd.DataFrame):
+        m, order = aligned_square(matrix, name, labels=labels)
+    else:
+        m, _ = aligned_square(matrix, name)
+        order = _labels(m.shape[0], labels)
+    return check_probability_matrix(m, name, atol=ROW_SUM_TOLERANCE), order
+
+
+def _state_values(values, labels, name: str, *, scalar_ok: bool = True) -> np.ndarray:
+    """One finite value per state: a Series/dict aligned by label, a sequence by position, or (if allowed) one scalar."""
+    if scalar_ok and np.ndim(values) == 0 and not isinstance(values, dict):
+        return np.full(len(labels), float(_check_finite_array(values, name)))
+    return _check_finite_array(aligned_vector(values, name, labels=labels), name)
+
+
 def _check_chain(initial_shares, matrix, labels):
-    if isinstance(matrix, pd.DataFrame) and labels is None:
-        labels = list(matrix.index)
-    m = check_probability_matrix(matrix, "matrix", atol=ROW_SUM_TOLERANCE)
-    s = check_weights(initial_shares, "initial_shares", atol=ROW_SUM_TOLERANCE)
-    if s.size != m.shape[0]:
-        raise CrmlabValueError(f"initial_shares has {s.size} entries but matrix is {m.shape[0]}×{m.shape[0]}")
-    return s, m, _labels(m.shape[0], labels)
+    m, labels = _check_matrix(matrix, labels)
+    s = check_weights(aligned_vector(initial_shares, "initial_shares", labels=labels), "initial_shares", atol=ROW_SUM_TOLERANCE)
+    return s, m, labels
 
 
-def share_evolution(initial_shares, matrix, *, periods: int, labels=None) -> pd.DataFrame:
-    """Spending shares Sₜ = Sₜ₋₁·M for t = 0 … periods (seed 003 Example 3; rows of M = from, columns = to)."""
-    s, m, labels = _check_chain(initial_shares, matrix, labels)
-    n = int(_check_horizon(periods, allow_inf=False))
+def _shares(s: np.ndarray, m: np.ndarray, n: int) -> np.ndarray:
     rows = [s]
     for _ in range(n):  # loop over periods, not customers
         rows.append(rows[-1] @ m)
-    return pd.DataFrame(np.vstack(rows), index=pd.RangeIndex(0, n + 1, name="period"), columns=labels)
+    return np.vstack(rows)
+
+
+def share_evolution(initial_shares, matrix, *, periods: int, labels=None) -> pd.DataFrame:
+    """Spending shares Sₜ = Sₜ₋₁·M for t = 0 … periods (seed 003 Example 3; rows of M = from, columns = to).
+
+    Labelled inputs (a DataFrame matrix, Series/dict shares) are aligned by state label.
+    """
+    s, m, labels = _check_chain(initial_shares, matrix, labels)
+    n = check_periods(periods)
+    return pd.DataFrame(_shares(s, m, n), index=pd.RangeIndex(0, n + 1, name="period"), columns=labels)
 
 
 def stationary_shares(matrix, *, labels=None) -> pd.Series:
     """Long-run shares π with π·M = π, Σπ = 1 (unique when the chain has one closed class)."""
-    if isinstance(matrix, pd.DataFrame) and labels is None:
-        labels = list(matrix.index)
-    m = check_probability_matrix(matrix, "matrix", atol=ROW_SUM_TOLERANCE)
+    m, labels = _check_matrix(matrix, labels)
     n = m.shape[0]
     a = np.vstack([m.T - np.eye(n), np.ones(n)])
     b = np.r_[np.zeros(n), 1.0]
     pi, *_ = np.linalg.lstsq(a, b, rcond=None)
     if np.linalg.matrix_rank(a) < n:
         raise CrmlabValueError("matrix has more than one stationary distribution (several closed classes); long-run shares are not unique")
-    return pd.Series(pi, index=_labels(n, labels), name="stationary_share")
+    return pd.Series(pi, index=labels, name="stationary_share")
 
 
 def migration_clv(initial_shares, matrix, *, contribution, rate: float, periods: int,
-                  purchases_per_period: float = 1.0, timing: str = "end", labels=None) -> CLVResult:
+                  purchases_per_period: float = 1.0, timing: str = "end", include_current_period: bool = False,
+                  labels=None) -> CLVResult:
     """CLV of one customer to each brand under brand switching (seed 003 Example 4).
 
     CLV_b = Σₜ₌₁..T Fₜ·S_{t,b}·π_b/(1+r)^(t − offset) with Sₜ = S₀·Mᵗ, Fₜ purchases per
-    period and π_b the average contribution per purchase (scalar or one per brand).
-    The table holds, per period, each brand's share and present value.
+    period and π_b the average contribution per purchase (scalar, or one per brand — a
+    Series/dict is aligned by brand).  Textbooks differ on the current period: with
+    ``include_current_period=True`` the term t = 0 (F·S₀·π, undiscounted) is added, as in
+    Pfeifer & Carraway's V_T = Σₜ₌₀^T; the default (seed 003) starts at t = 1.  The
+    table holds, per period, each brand's share and present value; ``settings`` says
+    which convention was used.
     """
     s, m, labels = _check_chain(initial_shares, matrix, labels)
-    rate = _check_rate(rate)
-    n = int(_check_horizon(periods, allow_inf=False))
+    rate = check_rate(rate)
+    offset = _check_timing(timing)
+    n = check_periods(periods)
     freq = check_scalar(purchases_per_period, "purchases_per_period", low=0.0)
-    pi = np.broadcast_to(_check_finite_array(contribution, "contribution"), s.shape)
-    shares = share_evolution(s, m, periods=n, labels=labels).iloc[1:]
-    factors = discount_factors(n, rate=rate, timing=timing)
+    pi = _state_values(contribution, labels, "contribution")
+    if not isinstance(include_current_period, bool):
+        raise CrmlabValueError(f"include_current_period must be True or False, got {include_current_period!r}")
+    first = 0 if include_current_period else 1
+    shares = pd.DataFrame(_shares(s, m, n)[first:], index=pd.RangeIndex(first, n + 1, name="period"), columns=labels)
+    factors = np.r_[[1.0] * (1 - first), _factors(n, rate, offset)]
     pv = shares.to_numpy() * freq * pi * factors[:, None]
     table = pd.concat({"share": shares, "present_value": pd.DataFrame(pv, index=shares.index, columns=labels)}, axis=1)
     value = pd.Series(pv.sum(axis=0), index=labels, name="clv")
     settings = {"rate": rate, "periods": n, "timing": timing, "purchases_per_period": freq,
-                "shares": "S_t = S_0·M^t, t = 1..T"}
+                "include_current_period": include_current_period,
+                "shares": f"S_t = S_0·M^t, t = {first}..T" + (" (t = 0 undiscounted)" if first == 0 else "")}
     return CLVResult(value, table, settings)
 
 
@@ -378,12 +442,11 @@ def adjust_transition(matrix, *, source, target, value: float, offset_from=None,
 
     The change is taken from (or given to) ``offset_from`` if named, else spread over the
     row's other entries in proportion to their size.  Raises if a probability would
-    leave [0, 1].  Returns the new matrix as a labelled DataFrame.
+    leave [0, 1].  Returns the new matrix as a labelled DataFrame (states in the order
+    of the matrix's rows, or ``labels``).
     """
-    if isinstance(matrix, pd.DataFrame) and labels is None:
-        labels = list(matrix.index)
-    m = check_probability_matrix(matrix, "matrix", atol=ROW_SUM_TOLERANCE).copy()
-    labels = _labels(m.shape[0], labels)
+    m, labels = _check_matrix(matrix, labels)
+    m = m.copy()
     for name, lab in {"source": source, "target": target}.items():
         if lab not in labels:
             raise CrmlabValueError(f"{name} {lab!r} is not a state; states are {labels}")
@@ -417,7 +480,8 @@ def migration_sensitivity(initial_shares, matrix, scenarios: Sequence[dict], *, 
     the baseline CLV, the new CLV and the change.
     """
     s, m, labels = _check_chain(initial_shares, matrix, labels)
-    kwargs = {"contribution": contribution, "rate": rate, "periods": periods,
+    pi = _state_values(contribution, labels, "contribution")
+    kwargs = {"contribution": pi, "rate": rate, "periods": periods,
               "purchases_per_period": purchases_per_period, "timing": timing, "labels": labels}
     base = migration_clv(s, m, **kwargs).value
     rows = []
@@ -426,7 +490,7 @@ def migration_sensitivity(initial_shares, matrix, scenarios: Sequence[dict], *, 
         new = pd.DataFrame(m, index=labels, columns=labels)
         for ch in changes:
             new = adjust_transition(new, **{key: ch[key] for key in ("source", "target", "value", "offset_from") if key in ch})
-        clv = migration_clv(s, new, **kwargs).value
+        clv = migration_clv(s, new.to_numpy(), **kwargs).value
         name = sc.get("name", f"scenario {k + 1}")
         for b in labels:
             rows.append({"scenario": name, "brand": b, "base_clv": base[b], "new_clv": clv[b],
@@ -439,11 +503,11 @@ def migration_sweep(initial_shares, matrix, *, source, target, values, contribut
                     timing: str = "end", labels=None) -> pd.DataFrame:
     """Each brand's CLV as M[source, target] runs over ``values`` (rows: values; columns: brands)."""
     s, m, labels = _check_chain(initial_shares, matrix, labels)
+    pi = _state_values(contribution, labels, "contribution")
     out = {}
-    for v in values:
-        new = adjust_transition(pd.DataFrame(m, index=labels, columns=labels), source=source, target=target,
-                                value=v, offset_from=offset_from)
-        out[float(v)] = migration_clv(s, new, contribution=contribution, rate=rate, periods=periods,
+    for v in _check_probability_array(values, "values").ravel():
+        new = adjust_transition(m, source=source, target=target, value=v, offset_from=offset_from, labels=labels)
+        out[float(v)] = migration_clv(s, new.to_numpy(), contribution=pi, rate=rate, periods=periods, labels=labels,
                                       purchases_per_period=purchases_per_period, timing=timing).value
     df = pd.DataFrame(out).T
     df.index.name = f"P({source}→{target})"
@@ -465,62 +529,100 @@ def recency_transition_matrix(purchase_probs, *, labels=None) -> pd.DataFrame:
     m[:, 0] = p
     m[np.arange(k - 1), np.arange(1, k)] = 1.0 - p[:-1]
     m[k - 1, k - 1] += 1.0 - p[-1]
-    labels = _labels(k, labels) if labels is not None else [f"recency {i + 1}" for i in range(k)]
+    labels = _recency_labels(k, labels)
     return pd.DataFrame(m, index=labels, columns=labels)
 
 
-def recency_rewards(purchase_probs, *, margin: float, marketing_cost) -> np.ndarray:
-    """Expected net contribution per recency state: Rᵢ = pᵢ · margin − costᵢ (Pfeifer & Carraway 2000, §3).
+def _recency_labels(k: int, labels) -> list:
+    return _labels(k, labels) if labels is not None else [f"recency {i + 1}" for i in range(k)]
+
+
+REWARD_CONVENTIONS = ("pfeifer_carraway", "expected_contribution")
+
+
+def recency_rewards(purchase_probs, *, margin: float, marketing_cost, convention: str = "pfeifer_carraway",
+                    labels=None) -> CLVResult:
+    """Reward per recency state of the Pfeifer & Carraway (2000) chain, under a named convention.
+
+    * ``"pfeifer_carraway"`` (the paper's, default): the net contribution NC is credited to
+      the state a buying customer enters (state 1) and the marketing cost M is charged in
+      every state that is mailed: R = (NC − M₁, −M₂, …, −M_k).
+    * ``"expected_contribution"``: the purchase is credited in the period it is mailed for,
+      as its expectation: Rᵢ = pᵢ·NC − Mᵢ (one period earlier than the paper, so values differ).
 
     ``marketing_cost`` is one number for every state or one per state (e.g. 0 for the
-    absorbing "former customer" state that is no longer mailed).
+    absorbing "former customer" state that is no longer mailed).  Returns a
+    :class:`CLVResult`: ``value`` the reward Series by state, ``table`` its parts,
+    ``settings["convention"]``; :func:`markov_clv` takes it directly.
     """
+    check_choice(convention, "convention", REWARD_CONVENTIONS)
     p = _check_probability_array(purchase_probs, "purchase_probs")
+    if p.ndim != 1 or p.size < 2:
+        raise CrmlabValueError(f"purchase_probs must be a 1-D sequence of at least 2 probabilities, got shape {p.shape}")
+    labels = _recency_labels(p.size, labels)
     margin = check_scalar(margin, "margin", low=0.0)
-    cost = np.broadcast_to(np.asarray(marketing_cost, dtype=float), p.shape) if np.ndim(marketing_cost) == 0 \
-        else np.asarray(marketing_cost, dtype=float)
-    if cost.shape != p.shape:
-        raise CrmlabValueError(f"marketing_cost must be one number or one per state ({p.size}), got {np.shape(marketing_cost)}")
-    if np.any(~np.isfinite(cost)) or np.any(cost < 0):
+    cost = _state_values(marketing_cost, labels, "marketing_cost")
+    if np.any(cost < 0):
         raise CrmlabValueError(f"marketing_cost must be finite and >= 0, got {cost.tolist()}")
-    return p * margin - cost
+    credit = np.r_[margin, np.zeros(p.size - 1)] if convention == "pfeifer_carraway" else p * margin
+    table = pd.DataFrame({"purchase_prob": p, "contribution": credit, "marketing_cost": cost, "reward": credit - cost},
+                         index=pd.Index(labels, name="state"))
+    rule = ("R = NC on entering state 1 − M in every mailed state" if convention == "pfeifer_carraway"
+            else "R_i = p_i·NC − M_i (purchase credited in the mailing period)")
+    return CLVResult(table["reward"].rename("reward"), table, {"convention": convention, "rule": rule, "margin": margin})
 
 
-def markov_clv(matrix, rewards, *, rate: float, periods=None, timing: str = "start") -> pd.Series:
+def _geometric_sum(a: np.ndarray, n: int) -> np.ndarray:
+    """Σₜ₌₀^(n−1) Aᵗ by binary doubling (O(log n) matrix products; S₂ₖ = Sₖ + AᵏSₖ, Sₖ₊₁ = I + A·Sₖ)."""
+    eye = np.eye(a.shape[0])
+    total, power = np.zeros_like(a), eye  # sum of the first `done` terms, and A^done
+    for bit in bin(n)[2:]:
+        total, power = total + power @ total, power @ power          # double
+        if bit == "1":
+            total, power = eye + a @ total, a @ power               # one more term
+    return total
+
+
+def markov_clv(matrix, rewards, *, rate: float, periods=None, timing: str = "start", labels=None) -> CLVResult:
     """Expected present value per starting state of a Markov reward process (Pfeifer & Carraway 2000).
 
     V_T = Σₜ₌₁..T Pᵗ⁻¹R/(1+d)^(t − offset); with ``timing="start"`` (the paper's
     convention: the current period's reward is undiscounted) V_T = Σₜ₌₀..T−1 [(1+d)⁻¹P]ᵗR
-    and for ``periods=None`` V_∞ = [I − (1+d)⁻¹P]⁻¹R.  Rewards are expected net
-    contributions per period in each state (e.g. pᵢ·margin − marketing cost).
+    and for ``periods=None`` V_∞ = [I − (1+d)⁻¹P]⁻¹R (needs rate > 0).  Finite horizons are
+    summed by binary doubling, so any T costs O(log T) matrix products.  ``rewards``: one
+    value per state (a Series aligned by label) or the result of :func:`recency_rewards`,
+    whose convention is carried into ``settings``.  Returns a :class:`CLVResult` whose
+    ``value`` is the Series of values by state.
     """
-    labels = list(matrix.index) if isinstance(matrix, pd.DataFrame) else None
-    p = check_probability_matrix(matrix, "matrix", atol=ROW_SUM_TOLERANCE)
-    r = _check_finite_array(rewards, "rewards")
-    if r.shape != (p.shape[0],):
-        raise CrmlabValueError(f"rewards must have one value per state ({p.shape[0]}), got shape {r.shape}")
-    rate = _check_rate(rate)
+    p, labels = _check_matrix(matrix, labels)
+    reward_settings = {}
+    if isinstance(rewards, CLVResult):
+        reward_settings = {"reward_convention": rewards.settings.get("convention")}
+        rewards = rewards.value
+    r = _state_values(rewards, labels, "rewards", scalar_ok=False)
+    rate = check_rate(rate)
     offset = _check_timing(timing)
     n = _check_horizon(periods)
     disc = 1.0 / (1.0 + rate)
     if np.isinf(n):
-        if rate == 0:
-            raise CrmlabValueError("rate must be > 0 for an infinite horizon")
+        if rate <= 0:
+            raise CrmlabValueError(f"rate must be > 0 for an infinite horizon (the sum diverges at rate {rate:g})")
         v = np.linalg.solve(np.eye(p.shape[0]) - disc * p, r)
     else:
-        v, term = np.zeros_like(r), r.copy()
-        for _ in range(int(n)):  # loop over periods, not customers
-            v += term
-            term = disc * (p @ term)
+        v = _geometric_sum(disc * p, int(n)) @ r
     v = v * disc ** (1.0 - offset)
-    return pd.Series(v, index=_labels(p.shape[0], labels), name="clv")
+    if not np.all(np.isfinite(v)):
+        raise CrmlabValueError(f"the values overflow over {n:g} periods at rate {rate:g}; shorten the horizon or check rate")
+    value = pd.Series(v, index=labels, name="clv")
+    table = pd.DataFrame({"reward": r, "clv": v}, index=pd.Index(labels, name="state"))
+    settings = {"rate": rate, "periods": None if np.isinf(n) else int(n), "timing": timing, **reward_settings}
+    return CLVResult(value, table, settings)
 
 
 # --------------------------------------------------------------------------- groups and lifecycle
 def churn_rate(*, lost, at_start):
     """Churn rate (客户流失率) = customers lost in the period ÷ customers at its start (seed 003 §2.5.5)."""
-    lost_a = _check_finite_array(lost, "lost")
-    start = _check_finite_array(at_start, "at_start")
+    lost_a, start = _broadcast(lost=_check_finite_array(lost, "lost"), at_start=_check_finite_array(at_start, "at_start"))
     if np.any(start <= 0):
         raise CrmlabValueError(f"at_start must be > 0 customers, got {start[start <= 0].ravel()[:5].tolist()}")
     if np.any(lost_a < 0) or np.any(lost_a > start):

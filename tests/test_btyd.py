@@ -9,7 +9,8 @@ import pytest
 
 from crmlab import btyd
 from crmlab.datasets import clv as clv_data
-from crmlab.validation import CrmlabValueError
+from crmlab.results import STAT_COLUMNS
+from crmlab.validation import CrmlabValueError, NotFittedError
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +36,8 @@ def test_bgnbd_reproduces_fhl_2005_cdnow_parameters(cdnow):
     assert model.params_.round(3).tolist() == [0.243, 4.414, 0.793, 2.426]
     assert model.log_likelihood_ == pytest.approx(-9582.4, abs=0.05)
     table = model.summary()
-    assert list(table.columns) == ["estimate", "std_error", "lower_95", "upper_95"]
-    assert (table["std_error"] > 0).all()
+    assert list(table.columns) == list(STAT_COLUMNS)
+    assert (table["std_error"] > 0).all() and model.converged_ and model.settings["model"] == "BG/NBD"
 
 
 def test_bgnbd_conditional_expectation_matches_fhl_example(cdnow):
@@ -52,14 +53,16 @@ def test_bgnbd_conditional_expectation_matches_fhl_example(cdnow):
 def test_summary_of_raw_log_equals_published_calibration_summary(cdnow, cdnow_summary):
     raw = pd.read_csv(cdnow / "CDNOW_sample.txt", sep=r"\s+", header=None, names=["cid", "sid", "date", "n", "amt"])
     sample_id = raw.drop_duplicates("cid").set_index("cid")["sid"]
-    ours = cdnow_summary.set_axis(sample_id.loc[cdnow_summary.index].to_numpy()).sort_index()
+    table = cdnow_summary.table
+    ours = table.set_axis(sample_id.loc[table.index].to_numpy()).sort_index()
     ref = pd.read_csv(cdnow / "cdnow_customers_summary_with_transactions.csv").set_index("ID")
     assert len(ours) == 2357
     assert (ours["frequency"] == ref["x"]).all()
     assert np.abs(ours["recency"].round(2) - ref["t_x"]).max() == 0
     assert np.abs(ours["T"].round(2) - ref["T"]).max() == 0
     assert np.abs(ours["monetary_value"] - ref["zbar"]).max() <= 0.005 + 1e-9
-    assert cdnow_summary.attrs["time_unit"] == "W" and cdnow_summary["duration_holdout"].iloc[0] == 39
+    assert cdnow_summary.settings["time_unit"] == "W" and table["duration_holdout"].iloc[0] == 39
+    assert cdnow_summary.settings["purchase_rule"] == "customer-day" and cdnow_summary.summary() is table
 
 
 def test_gamma_gamma_reproduces_fhl_2005_rfm_clv(cdnow_summary):
@@ -76,12 +79,12 @@ def test_gamma_gamma_reproduces_fhl_2005_rfm_clv(cdnow_summary):
     assert model.params_.round(3).tolist() == [6.250, 3.744, 15.444]
     spend = model.expected_spend(cdnow_summary)
     p, q, g = model.params_
-    assert spend[cdnow_summary["frequency"] == 0].unique() == pytest.approx([p * g / (q - 1)])
+    assert spend[cdnow_summary.table["frequency"] == 0].unique() == pytest.approx([p * g / (q - 1)])
 
 
 def test_holdout_check_and_tracking(cdnow_log, cdnow_summary):
     model = btyd.BetaGeoModel().fit(cdnow_summary)
-    table = btyd.holdout_by_frequency(model, cdnow_summary)
+    table = btyd.holdout_by_frequency(model, cdnow_summary).table
     assert table.index.tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
     assert table["customers"].sum() == 2357
     # the model's conditional expectations track the holdout (FHL 2005a Fig. 4): predicted and actual
@@ -92,7 +95,7 @@ def test_holdout_check_and_tracking(cdnow_log, cdnow_summary):
     total_pred = (table["predicted"] * table["customers"]).sum()
     total_act = (table["actual"] * table["customers"]).sum()
     assert abs(total_pred / total_act - 1) < 0.15
-    track = btyd.cumulative_tracking(model, cdnow_log, calibration_end="1997-09-30")
+    track = btyd.cumulative_tracking(model, cdnow_log, calibration_end="1997-09-30").table
     assert track["actual"].is_monotonic_increasing and track["expected"].is_monotonic_increasing
     assert abs(track["expected"].iloc[-1] / track["actual"].iloc[-1] - 1) < 0.10
 
@@ -117,30 +120,33 @@ def test_fit_recovers_simulation_parameters(bundled_summary):
     est = pd.concat([bg, gg])
     truth = pd.Series(clv_data.TRUE_PARAMS)
     z = (est["estimate"] - truth[est.index]) / est["std_error"]
+    assert np.isfinite(z).all()
     assert (z.abs() < 3).all(), z
 
 
 def test_clv_discounting_and_units(bundled_summary):
     bg = btyd.BetaGeoModel().fit(bundled_summary)
     gg = btyd.GammaGammaModel().fit(bundled_summary)
-    undiscounted = btyd.customer_lifetime_value(bg, gg, bundled_summary, periods=12, period_length=4.0, rate=0.0)
+    result = btyd.customer_lifetime_value(bg, gg, bundled_summary, periods=12, period_length=4.0, rate=0.0)
+    undiscounted = result.table
     # with d = 0 the CLV is expected purchases over 12 steps of 4 weeks × expected spend
     horizon = bg.conditional_expected_purchases(bundled_summary, 48.0)
     assert undiscounted["expected_purchases"].to_numpy() == pytest.approx(horizon.to_numpy())
     assert undiscounted["clv"].to_numpy() == pytest.approx((horizon * gg.expected_spend(bundled_summary)).to_numpy())
     discounted = btyd.customer_lifetime_value(bg, gg, bundled_summary, periods=12, period_length=4.0, rate=0.01)
-    assert (discounted["clv"] < undiscounted["clv"] + 1e-12).all()
-    assert discounted.attrs["time_unit"] == "W" and discounted.attrs["timing"] == "end"
+    assert (discounted.table["clv"] < undiscounted["clv"] + 1e-12).all()
+    assert discounted.settings["time_unit"] == "W" and discounted.settings["timing"] == "end"
+    assert result.value == pytest.approx(undiscounted["clv"].sum())
 
 
 def test_summary_time_unit_and_same_day_aggregation():
     log = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "a"],
                         "date": ["2024-01-01", "2024-01-01", "2024-01-15", "2024-01-08", "2024-01-29"],
                         "amount": [10.0, 5.0, 20.0, 7.0, 30.0]})
-    s = btyd.summarize_transactions(log, time_unit="D")
+    s = btyd.summarize_transactions(log, time_unit="D").table
     assert s.loc["a"].tolist()[:4] == [2, 28, 28, 25.0]
     assert s.loc["b"].tolist()[:4] == [0, 0, 21, 0.0]
-    w = btyd.summarize_transactions(log, time_unit="W", calibration_end="2024-01-20", observation_end="2024-01-31")
+    w = btyd.summarize_transactions(log, time_unit="W", calibration_end="2024-01-20", observation_end="2024-01-31").table
     assert w.loc["a", "frequency"] == 1 and w.loc["a", "frequency_holdout"] == 1
     assert w.loc["a", "recency"] == pytest.approx(2.0) and w.loc["a", "duration_holdout"] == pytest.approx(11 / 7)
 
@@ -159,6 +165,7 @@ def _log(**changes):
     (_log(amount=[10.0, -3.0, 5.0]), {}, "negative amounts \\[-3.0\\] at rows \\[1\\]"),
     (_log(), {"zero_amounts": "error"}, "1 zero amounts"),
     (_log(), {"time_unit": "fortnight"}, "time_unit must be one of"),
+    (_log(amount=[10.0, float("inf"), 5.0]), {}, "infinite amounts \\[inf\\] at rows \\[1\\]"),
     (_log(), {"calibration_end": "2024-02-01", "observation_end": "2024-01-15"}, "must be after calibration_end"),
 ])
 def test_bad_logs_are_reported(log, kwargs, message):
@@ -169,10 +176,10 @@ def test_bad_logs_are_reported(log, kwargs, message):
 def test_zero_amounts_reported_and_handled_as_chosen():
     kept = btyd.summarize_transactions(_log(), zero_amounts="keep", time_unit="D")
     dropped = btyd.summarize_transactions(_log(), zero_amounts="drop", time_unit="D")
-    assert kept.attrs["zero_amount_rows"] == 1 and dropped.attrs["zero_amount_rows"] == 1
-    assert kept.loc[1, "frequency"] == 1 and dropped.loc[1, "frequency"] == 0
+    assert kept.settings["zero_amount_rows"] == 1 and dropped.settings["zero_amount_rows"] == 1
+    assert kept.table.loc[1, "frequency"] == 1 and dropped.table.loc[1, "frequency"] == 0
     with pytest.raises(CrmlabValueError, match="needs positive spend"):
-        btyd.GammaGammaModel().fit(pd.concat([kept] * 3))
+        btyd.GammaGammaModel().fit(pd.concat([kept.table] * 3))
 
 
 def test_bad_summaries_and_unfitted_models():
@@ -180,7 +187,7 @@ def test_bad_summaries_and_unfitted_models():
         btyd.BetaGeoModel().fit(pd.DataFrame({"frequency": [1], "recency": [5.0], "T": [3.0]}))
     with pytest.raises(CrmlabValueError, match="whole numbers"):
         btyd.BetaGeoModel().fit(pd.DataFrame({"frequency": [1.5], "recency": [1.0], "T": [3.0]}))
-    with pytest.raises(CrmlabValueError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         btyd.BetaGeoModel().summary()
 
 

@@ -144,15 +144,15 @@ def test_adjust_transition_keeps_rows_stochastic():
 def test_recency_chain_matches_retention_model_and_limits():
     # a two-state alive/lost chain is the constant-retention model
     two = np.array([[0.8, 0.2], [0.0, 1.0]])
-    v = clv.markov_clv(two, [100, 0], rate=0.12)
+    v = clv.markov_clv(two, [100, 0], rate=0.12).value
     assert v.iloc[0] == pytest.approx(clv.retention_clv(margin=100, retention=0.8, rate=0.12, timing="start", first_period="certain"))
     # Pfeifer & Carraway recency chain: finite horizon → infinite value; first period undiscounted
     p = [0.3, 0.2, 0.15, 0.05, 0.0]
     m = clv.recency_transition_matrix(p)
     rewards = 40 * np.array(p) - np.array([4, 4, 4, 4, 0])
-    v_inf = clv.markov_clv(m, rewards, rate=0.2)
-    assert clv.markov_clv(m, rewards, rate=0.2, periods=300).to_numpy() == pytest.approx(v_inf.to_numpy())
-    assert clv.markov_clv(m, rewards, rate=0.2, periods=1).to_numpy() == pytest.approx(rewards)
+    v_inf = clv.markov_clv(m, rewards, rate=0.2).value
+    assert clv.markov_clv(m, rewards, rate=0.2, periods=300).value.to_numpy() == pytest.approx(v_inf.to_numpy())
+    assert clv.markov_clv(m, rewards, rate=0.2, periods=1).value.to_numpy() == pytest.approx(rewards)
     # V = R + P V/(1+d) (Bellman identity of the infinite-horizon value)
     assert v_inf.to_numpy() == pytest.approx(rewards + m.to_numpy() @ v_inf.to_numpy() / 1.2)
     assert v_inf.iloc[0] > v_inf.iloc[1] > v_inf.iloc[2]
@@ -185,17 +185,31 @@ def test_clv_tiers_returns_cutoffs_and_respects_them():
     assert given.cutoffs["customers"].tolist() == [101, 400, 400, 99]
 
 
-def test_recency_rewards():
-    np.testing.assert_allclose(clv.recency_rewards([0.3, 0.2, 0.0], margin=40, marketing_cost=[4, 4, 0]), [8.0, 4.0, 0.0])
-    np.testing.assert_allclose(clv.recency_rewards([0.5, 0.1], margin=10, marketing_cost=1), [4.0, 0.0])
-    with pytest.raises(CrmlabValueError, match="one number or one per state"):
+def test_recency_rewards_conventions():
+    paper = clv.recency_rewards([0.3, 0.2, 0.0], margin=40, marketing_cost=[4, 4, 0])
+    # Pfeifer & Carraway (2000): NC credited on entering state 1, mailing cost in every mailed state
+    np.testing.assert_allclose(paper.value, [36.0, -4.0, 0.0])
+    assert paper.settings["convention"] == "pfeifer_carraway"
+    expected = clv.recency_rewards([0.3, 0.2, 0.0], margin=40, marketing_cost=[4, 4, 0], convention="expected_contribution")
+    np.testing.assert_allclose(expected.value, [8.0, 4.0, 0.0])
+    np.testing.assert_allclose(clv.recency_rewards([0.5, 0.1], margin=10, marketing_cost=1, convention="expected_contribution").value,
+                               [4.0, 0.0])
+    with pytest.raises(CrmlabValueError, match="marketing_cost must have one value per label"):
         clv.recency_rewards([0.3, 0.2], margin=40, marketing_cost=[1, 2, 3])
+    with pytest.raises(CrmlabValueError, match="convention must be one of"):
+        clv.recency_rewards([0.3, 0.2], margin=40, marketing_cost=1, convention="paper")
 
 
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("call, message", [
-    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=9, years=5), "rate must be <"),
-    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=-0.1, years=5), "rate must be >="),
+    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=-1, years=5), "rate must be > -1"),
+    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=float("inf"), years=5), "rate must be finite"),
+    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate="9%", years=5), "rate must be a number"),
+    (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=0.09, years=10 ** 9), "years must be ≤ 10,000"),
+    (lambda: clv.share_evolution(SHARES, SWITCHING, periods=10 ** 9), "periods must be ≤ 10,000"),
+    (lambda: clv.retention_clv(margin=[100, 50, 20], retention=[0.8, 0.5], rate=0.1), r"margin \(3,\), retention \(2,\)"),
+    (lambda: clv.retention_clv(margin="a lot", retention=0.8, rate=0.1), "margin must be numbers"),
+    (lambda: clv.migration_clv(SHARES, SWITCHING, contribution=[500, 400], rate=0.09, periods=2), "contribution must have one value per label"),
     (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=0.09, years=0), "years must be >= 1"),
     (lambda: clv.textbook_clv(4, yearly_revenue=500, rate=0.09, years=5), "model must be one of"),
     (lambda: clv.textbook_clv(1, yearly_revenue=500, rate=0.09, years=5, timing="mid"), "timing must be one of"),
@@ -206,8 +220,10 @@ def test_recency_rewards():
     (lambda: clv.share_evolution([0.6, 0.3, 0.2], SWITCHING, periods=2), "initial_shares must sum to 1"),
     (lambda: clv.migration_clv(SHARES, SWITCHING, contribution=500, rate=0.09, periods=0), "periods must be >= 1"),
     (lambda: clv.discounted_clv(100, rate=0.0, periods=None), "infinite horizon"),
+    (lambda: clv.markov_clv(SWITCHING, [1, 2, 3], rate=-0.1), "infinite horizon"),
     (lambda: clv.group_lifetime(churn=0), "churn must be > 0"),
     (lambda: clv.churn_rate(lost=20, at_start=10), "lost must be between"),
+    (lambda: clv.churn_rate(lost=[1, 2], at_start=[10, 20, 30]), r"lost \(2,\), at_start \(3,\)"),
     (lambda: clv.lifecycle_profit(acquisition_cost=-5), "acquisition_cost must be ≥ 0"),
     (lambda: clv.clv_tiers([1.0, np.nan]), r"missing values at \[1\]"),
 ])
@@ -247,6 +263,7 @@ def test_clv_charts_are_labelled_in_both_languages(lang):
     model = btyd.BetaGeoModel().fit(summary)
     assert pc.plot_p_alive_matrix(model, T=52, lang=lang).get_xlabel().startswith(t("clv_recency", lang))
     ax = pc.plot_holdout_by_frequency(btyd.holdout_by_frequency(model, summary), lang=lang)
+    assert "BG/NBD" in ax.get_legend().get_texts()[1].get_text()
     assert [tick.get_text() for tick in ax.get_xticklabels()][-1] == "7+"
     track = btyd.cumulative_tracking(model, log, calibration_end=clv_data.CALIBRATION_END)
     assert pc.plot_cumulative_tracking(track, lang=lang).get_ylabel() == t("clv_cumulative_purchases", lang)
@@ -254,3 +271,100 @@ def test_clv_charts_are_labelled_in_both_languages(lang):
     ax = pc.plot_clv_tiers(tiers, lang=lang)
     assert ax.get_xticklabels()[0].get_text().startswith(t("vip", lang))
     plt.close("all")
+
+
+# ---------------------------------------------------------------- Pfeifer & Carraway conventions (issue 13)
+def _simulate_recency_chain(p, margin, cost, rate, start, *, customers=200_000, periods=80, seed=7):
+    """Monte Carlo of the recency chain with the paper's cash flows: cost M when mailed, NC when a purchase lands in state 1."""
+    rng = np.random.default_rng(seed)
+    k = len(p)
+    state = np.full(customers, start)
+    value = np.zeros(customers)
+    for t in range(periods):
+        disc = (1 + rate) ** -t
+        value += disc * (np.where(state == 0, margin, 0.0) - np.asarray(cost)[state])
+        buy = rng.uniform(size=customers) < np.asarray(p)[state]
+        state = np.where(buy, 0, np.minimum(state + 1, k - 1))
+    return value
+
+
+def test_pfeifer_carraway_rewards_match_a_simulation_of_the_chain():
+    """The paper's example values could not be found in the searched sources; checked against simulating the chain instead."""
+    p, margin, cost, rate = [0.30, 0.20, 0.15, 0.05, 0.0], 40.0, [4.0, 4.0, 4.0, 4.0, 0.0], 0.2
+    values = clv.markov_clv(clv.recency_transition_matrix(p), clv.recency_rewards(p, margin=margin, marketing_cost=cost), rate=rate)
+    assert values.settings["reward_convention"] == "pfeifer_carraway"
+    for start in range(5):
+        sim = _simulate_recency_chain(p, margin, cost, rate, start)
+        assert values.value.iloc[start] == pytest.approx(sim.mean(), abs=4 * sim.std() / np.sqrt(sim.size) + 1e-9)
+
+
+def test_reward_conventions_differ_by_one_period_of_discounting():
+    p, cost, rate = [0.30, 0.20, 0.15, 0.05, 0.0], [4, 4, 4, 4, 0], 0.2
+    m = clv.recency_transition_matrix(p)
+    paper = clv.markov_clv(m, clv.recency_rewards(p, margin=40, marketing_cost=cost), rate=rate).value.to_numpy()
+    early = clv.markov_clv(m, clv.recency_rewards(p, margin=40 / (1 + rate), marketing_cost=cost,
+                                                  convention="expected_contribution"), rate=rate).value.to_numpy()
+    # a purchase made while in state i is credited next period in state 1 (paper) or now, as p_i·NC (other)
+    assert paper == pytest.approx(early + np.r_[40.0, 0, 0, 0, 0])
+
+
+def test_markov_clv_doubling_equals_period_by_period_sum_and_bounded_cost():
+    p = clv.recency_transition_matrix([0.3, 0.2, 0.15, 0.05, 0.0]).to_numpy()
+    r = np.array([36.0, -4, -4, -4, 0])
+    for n in (1, 2, 7, 64, 100):
+        loop = sum(np.linalg.matrix_power(p / 1.1, t) @ r for t in range(n))
+        assert clv.markov_clv(p, r, rate=0.1, periods=n).value.to_numpy() == pytest.approx(loop)
+    assert clv.markov_clv(p, r, rate=0.1, periods=10 ** 9).value.to_numpy() == pytest.approx(clv.markov_clv(p, r, rate=0.1).value.to_numpy())
+
+
+def test_rates_of_100_percent_or_more_are_rates():
+    assert clv.discounted_clv(100, rate=1.0, periods=2) == pytest.approx(100 / 2 + 100 / 4)
+    assert clv.discounted_clv(100, rate=3.0, periods=None) == pytest.approx(100 / 3)
+    assert clv.discounted_clv(100, rate=-0.5, periods=2) == pytest.approx(100 * 2 + 100 * 4)  # negative rates > −1 are rates
+    assert clv.discounted_clv(100, rate=0.1, periods=10 ** 9) == pytest.approx(1000)  # closed form, no table
+
+
+def test_migration_clv_current_period_option():
+    base = clv.migration_clv(SHARES, SWITCHING, contribution=500, rate=0.09, periods=2)
+    now = clv.migration_clv(SHARES, SWITCHING, contribution=500, rate=0.09, periods=2, include_current_period=True)
+    assert now.value.to_numpy() == pytest.approx(base.value.to_numpy() + 500 * np.array(SHARES))
+    assert now.settings["include_current_period"] is True and base.settings["include_current_period"] is False
+    assert now.table.index.tolist() == [0, 1, 2]
+
+
+# ---------------------------------------------------------------- labelled inputs (issue 10)
+def _labelled(order):
+    m = pd.DataFrame(SWITCHING, index=list("ABC"), columns=list("ABC"))
+    return m.loc[order, order], pd.Series(SHARES, index=list("ABC"))[order]
+
+
+def test_labelled_matrices_align_by_label_not_position():
+    ref_m, ref_s = _labelled(list("ABC"))
+    m = ref_m.loc[list("CAB"), list("BCA")]  # rows and columns each in another order
+    assert clv.share_evolution(ref_s, m, periods=3)[list("ABC")].to_numpy() == pytest.approx(
+        clv.share_evolution(SHARES, SWITCHING, periods=3).to_numpy())
+    assert clv.stationary_shares(m)[list("ABC")].tolist() == pytest.approx([0.325, 0.475, 0.2])
+    contribution = pd.Series({"C": 300.0, "A": 500.0, "B": 400.0})
+    got = clv.migration_clv(ref_s, m, contribution=contribution, rate=0.09, periods=4).value
+    want = clv.migration_clv(SHARES, SWITCHING, contribution=[500, 400, 300], rate=0.09, periods=4).value
+    assert got[list("ABC")].to_numpy() == pytest.approx(want.to_numpy())
+    new = clv.adjust_transition(m, source="A", target="A", value=0.8)
+    assert new.loc["A", ["A", "B", "C"]].tolist() == pytest.approx([0.8, 0.2 * 2 / 3, 0.1 * 2 / 3])
+    sweep = clv.migration_sweep(ref_s, m, source="A", target="A", values=[0.6, 0.8], contribution=500, rate=0.09, periods=2)
+    assert sweep.loc[0.8, "A"] == pytest.approx(clv.migration_sweep(SHARES, SWITCHING, source="A", target="A", values=[0.8],
+                                                                     contribution=500, rate=0.09, periods=2).loc[0.8, "A"])
+    rewards = pd.Series({"B": 2.0, "C": 3.0, "A": 1.0})
+    assert clv.markov_clv(m, rewards, rate=0.1).value[list("ABC")].to_numpy() == pytest.approx(
+        clv.markov_clv(SWITCHING, [1.0, 2.0, 3.0], rate=0.1).value.to_numpy())
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda m, s: clv.share_evolution(s.rename({"A": "X"}), m, periods=2), r"unexpected \['X'\], missing \['A'\]"),
+    (lambda m, s: clv.share_evolution(s, m.rename(columns={"A": "Z"}), periods=2), r"matrix columns labels \(they must be the row labels\) do not match: unexpected \[.Z.\]"),
+    (lambda m, s: clv.migration_clv(s, m, contribution={"A": 1, "B": 2}, rate=0.1, periods=2), r"missing \['C'\]"),
+    (lambda m, s: clv.markov_clv(m, pd.Series([1.0, 2.0, 3.0], index=list("XYZ")), rate=0.1), "rewards labels do not match"),
+])
+def test_disagreeing_labels_are_rejected(call, message):
+    m, s = _labelled(list("ABC"))
+    with pytest.raises(CrmlabValueError, match=message):
+        call(m, s)

@@ -97,3 +97,24 @@ def load_transactions(path=DATA_FILE) -> pd.DataFrame:
 
 if __name__ == "__main__":
     print(write_transactions())
+
+
+# --------------------------------------------------------------------------- published fixtures
+# Donation data of Fader, Hardie & Shang (2010, Marketing Science 29(6), Table 1): 11,104
+# first-time donors of 1995, six annual donation opportunities 1996–2001, as the 22
+# (x, tₓ, n) patterns with their counts.  Copied from lifetimes 0.11.3
+# (lifetimes/datasets/donations.csv, columns frequency, recency, periods, weights).
+DONATIONS = pd.DataFrame(
+    [(0, 0, 6, 3464), (1, 1, 6, 1091), (1, 2, 6, 277), (1, 3, 6, 129), (1, 4, 6, 78), (1, 5, 6, 119),
+     (1, 6, 6, 129), (2, 2, 6, 613), (2, 3, 6, 255), (2, 4, 6, 155), (2, 5, 6, 173), (2, 6, 6, 234),
+     (3, 3, 6, 322), (3, 4, 6, 181), (3, 5, 6, 225), (3, 6, 6, 357), (4, 4, 6, 240), (4, 5, 6, 284),
+     (4, 6, 6, 512), (5, 5, 6, 335), (5, 6, 6, 728), (6, 6, 6, 1203)],
+    columns=["frequency", "recency", "periods", "count"])
+
+# Survivors of two cohorts of 1,000 customers at years 0–7 (Fader & Hardie 2007,
+# "How to project customer retention", J. Interactive Marketing 21(1), Table 1 / Fig. 1),
+# on which the paper fits the sBG: regular α = 0.704, β = 1.182; high end α = 0.668, β = 3.806.
+SBG_SURVIVORS = {
+    "regular": (1000, 631, 468, 382, 326, 289, 262, 241),
+    "high_end": (1000, 869, 743, 653, 593, 551, 517, 491),
+}
