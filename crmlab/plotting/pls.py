@@ -15,8 +15,9 @@ import pandas as pd
 from matplotlib.patches import Ellipse
 
 from ..i18n import check_lang, t, translate_labels
+from ..results import pair_label
 from ..pls import PLSBootstrapResult, PLSPathModel
-from ..validation import CrmlabValueError
+from ..validation import CrmlabValueError, check_is_fitted
 from . import FIGSIZE_WIDE, new_axes
 
 NODE_WIDTH = 1.0
@@ -84,8 +85,9 @@ def plot_path_diagram(model: PLSPathModel, *, bootstrap: PLSBootstrapResult | No
     construct name is a term key).  With ``bootstrap``, paths whose CI covers 0 are dashed.
     """
     check_lang(lang)
-    if not isinstance(model, PLSPathModel) or not hasattr(model, "path_coefficients_"):
-        raise CrmlabValueError("plot_path_diagram needs a fitted PLSPathModel (call .fit(data) first)")
+    if not isinstance(model, PLSPathModel):
+        raise CrmlabValueError(f"plot_path_diagram needs a fitted PLSPathModel, got {type(model).__name__}")
+    check_is_fitted(model, "path_coefficients_")
     cons = list(model.path_coefficients_.index)
     pos = dict(default_positions(model) if positions is None else positions)
     missing = [c for c in cons if c not in pos]
@@ -110,7 +112,7 @@ def plot_path_diagram(model: PLSPathModel, *, bootstrap: PLSBootstrapResult | No
     for k, (_, row) in enumerate(model.inner_model_.iterrows()):
         a, b = row["source"], row["target"]
         start, end = segments[k]
-        is_weak = f"{a} -> {b}" in weak
+        is_weak = pair_label(a, b) in weak
         color = WEAK_COLOR if is_weak else ARROW_COLOR
         ax.annotate("", xy=end, xytext=start, zorder=2,
                     arrowprops=dict(arrowstyle="-|>", color=color, lw=1.2 + 2.5 * min(abs(row["estimate"]), 1),
@@ -146,7 +148,7 @@ def plot_index(result: PLSBootstrapResult | pd.Series, *, labels: Mapping[str, s
         if result.index is None:
             raise CrmlabValueError("this bootstrap has no index table: fit the model with scale=(min, max) first")
         table = result.index
-        values = table["original"]
+        values = table["estimate"]
         err = np.vstack([values - table["ci_lower"], table["ci_upper"] - values])
         level = result.level
     elif isinstance(result, pd.Series):
