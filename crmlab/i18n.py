@@ -393,6 +393,9 @@ TERMS.update({
     "local_weight": ("Local weight", "局部权重"),
     "global_weight": ("Global weight", "全局权重"),
     "ahp_weights_title": ("AHP global weights of the indicators", "指标的AHP全局权重"),
+    "ahp_synthesis_title": ("AHP synthesis: global priority of each alternative", "层次分析法综合：各方案的总排序权重"),
+    "ahp_global_priority": ("Global priority", "总排序权重"),
+    "ahp_alternative": ("Alternative", "备选方案"),
     "criterion": ("Criterion", "准则"),
     # value matrix (seed 004 §3)
     "value_matrix_title": ("Customer value matrix", "客户价值矩阵"),

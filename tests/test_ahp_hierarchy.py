@@ -260,3 +260,25 @@ def test_weight_sensitivity_rejects_bad_arguments():
     with pytest.raises(CrmlabValueError, match="alternatives column 'b' must be numeric"):
         weight_sensitivity(cw, local, criterion="c1",
                            alternatives=pd.DataFrame({"a": [1.0], "b": ["high"], "c": [2.0]}))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_synthesis_chart(lang):
+    import matplotlib.pyplot as plt
+
+    from crmlab.i18n import t
+    from crmlab.plotting.ahp import plot_ahp_synthesis
+
+    crit = pairwise_matrix(LEADER["criteria"], CRITERIA)
+    res = ahp_synthesis(crit, {c: pairwise_matrix(LEADER[c], ALTS) for c in CRITERIA})
+    ax = plot_ahp_synthesis(res, lang=lang)
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["Sue", "Moll", "Nell"]  # best on top
+    assert ax.get_xlabel() == t("ahp_global_priority", lang)
+    totals = {}
+    for p in ax.patches:
+        y = round(p.get_y() + p.get_height() / 2)
+        totals[y] = totals.get(y, 0) + p.get_width()
+    assert [totals[k] for k in sorted(totals)] == pytest.approx(res.table["priority"].sort_values().tolist())
+    with pytest.raises(CrmlabValueError, match="needs the AHPSynthesis"):
+        plot_ahp_synthesis(res.table)
+    plt.close("all")

@@ -223,3 +223,21 @@ def test_fewer_rows_than_items_is_refused(ecsi):
         PLSPathModel(ECSI_BLOCKS, ECSI_PATHS).fit(ecsi.iloc[:4])
     fitted = PLSPathModel(ECSI_BLOCKS, ECSI_PATHS, on_nonconvergence="warn").fit(ecsi.iloc[:40])
     assert np.isfinite(fitted.path_coefficients_.to_numpy()).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plspredict_chart(ecsi, lang):
+    import matplotlib.pyplot as plt
+
+    from crmlab.i18n import t
+    from crmlab.plotting.pls import plot_plspredict
+
+    result = _seminr_model().fit(ecsi).plspredict(5, random_state=0)
+    ax = plot_plspredict(result, lang=lang)
+    assert [x.get_text() for x in ax.get_xticklabels()] == list(result.table.index)
+    assert ax.get_ylabel() == t("pls_rmse", lang) and ax.get_title().startswith(t("pls_predict_title", lang))
+    heights = [p.get_height() for p in ax.patches]
+    assert heights[: len(result.table)] == pytest.approx(result.table["rmse"].tolist())
+    with pytest.raises(CrmlabValueError, match="needs the PLSPredictResult"):
+        plot_plspredict(result.table)
+    plt.close("all")

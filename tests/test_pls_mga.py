@@ -115,3 +115,22 @@ def test_multigroup_input_errors():
         multigroup_analysis(MODEL, const, group="market")
     with pytest.raises(CrmlabValueError, match="model must be a PLSPathModel"):
         multigroup_analysis("X -> Y", data, group="market")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mga_chart(lang):
+    import matplotlib.pyplot as plt
+
+    from crmlab.i18n import t
+    from crmlab.plotting.pls import plot_mga
+
+    rng = np.random.default_rng(7)
+    res = multigroup_analysis(MODEL, two_groups(simulate(150, 0.7, rng), simulate(150, 0.1, rng)), group="market",
+                              n_permutations=99, random_state=1)
+    ax = plot_mga(res, lang=lang)
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["X → Y  *"]
+    assert [p.get_width() for p in ax.patches] == pytest.approx([res.paths["estimate_1"].iloc[0], res.paths["estimate_2"].iloc[0]])
+    assert ax.get_title() == t("pls_mga_title", lang)
+    with pytest.raises(CrmlabValueError, match="needs the PLSMultigroupResult"):
+        plot_mga(res.paths)
+    plt.close("all")
