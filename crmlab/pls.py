@@ -752,7 +752,15 @@ class PLSPathModel:
         frame, report = _prepare_items(data, self._spec.items, missing, scale)
         _check_rows(len(frame), self._spec)
         raw = frame.to_numpy()
-        est = self._fit_estimate(raw[None], with_rho=True)
+        degenerate = False
+        try:
+            with np.errstate(all="ignore"):
+                est = self._fit_estimate(raw[None], with_rho=True)
+            degenerate = not all(np.isfinite(a).all() for a in (est.W, est.P, est.loadings, est.r2))
+        except np.linalg.LinAlgError:
+            degenerate = True
+        if degenerate:
+            self._raise_degenerate(raw)
         check_convergence(bool(est.converged[0]), what="the PLS outer-weight iteration",
                           detail=f"no convergence within max_iter={self.max_iter} iterations (tol={self.tol:g})",
                           policy=self.on_nonconvergence)
@@ -763,8 +771,29 @@ class PLSPathModel:
         self.n_iter_ = int(est.iterations[0])
         self.converged_ = bool(est.converged[0])
         self.settings_ = self._settings(missing, self.scale_)
-        self._tables()
+        try:
+            with np.errstate(all="ignore"):
+                self._tables()
+        except np.linalg.LinAlgError:
+            self._raise_degenerate(raw)
         return self
+
+    def _raise_degenerate(self, raw: np.ndarray) -> None:
+        """Name the perfectly collinear block (or say that construct scores are) instead of returning NaN or a LinAlgError."""
+        spec = self._spec
+        with np.errstate(all="ignore"):
+            corr = np.corrcoef(raw, rowvar=False)
+        for j, c in enumerate(spec.constructs):
+            cols = np.flatnonzero(spec.block_of_item == j)
+            sub = corr[np.ix_(cols, cols)]
+            if not np.isfinite(sub).all() or (cols.size > 1 and np.linalg.matrix_rank(sub, tol=1e-10) < cols.size):
+                raise CrmlabValueError(
+                    f"items {_preview([spec.items[i] for i in cols])} of block {c!r} are perfectly collinear or numerically "
+                    "degenerate (singular item correlation matrix); the PLS estimates would not be finite. "
+                    "Remove duplicated or linearly dependent items, or rescale items with tiny variance")
+        raise CrmlabValueError(
+            "the PLS fit is degenerate: construct scores are perfectly collinear (singular predictor correlation matrix), "
+            "so paths are not identified; check for duplicated items across blocks")
 
     @property
     def settings(self) -> dict:

@@ -241,3 +241,14 @@ def test_plspredict_chart(ecsi, lang):
     with pytest.raises(CrmlabValueError, match="needs the PLSPredictResult"):
         plot_plspredict(result.table)
     plt.close("all")
+
+
+def test_collinear_data_is_named_not_returned_as_nan(ecsi):
+    """Found by the property tests: singular matrices used to leak as LinAlgError or NaN estimates."""
+    twin = ecsi.assign(**{f"twin{i}": ecsi[f"imag{i}"] for i in range(1, 6)})
+    blocks = {**ECSI_BLOCKS, "TWIN": [f"twin{i}" for i in range(1, 6)]}
+    with pytest.raises(CrmlabValueError, match="construct scores are perfectly collinear"):
+        PLSPathModel(blocks, [*ECSI_PATHS, ("TWIN", "EXPE"), ("TWIN", "SAT"), ("TWIN", "LOY")]).fit(twin)
+    dup = ecsi.assign(qual6=ecsi["qual1"])
+    with pytest.raises(CrmlabValueError, match=r"items \['qual1', 'qual2', .*\] of block 'QUAL' are perfectly collinear"):
+        PLSPathModel({**ECSI_BLOCKS, "QUAL": [*ECSI_BLOCKS["QUAL"], "qual6"]}, ECSI_PATHS, modes={"QUAL": "B"}).fit(dup)
