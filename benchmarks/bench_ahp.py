@@ -158,7 +158,8 @@ def main() -> dict:
         if args.references:
             refs = {"source": f"AHPy {ref['ahpy_version']} (PyPI ahpy, README examples) run by benchmarks/bench_ahp.py "
                               "--references with precision=10",
-                    "leader": {"random_index": "saaty (= crmlab saaty2005)", **ref["leader"]},
+                    "leader": {"random_index": "saaty (= crmlab saaty2005)",
+                               "comparisons": {k: _key(v) for k, v in LEADER.items()}, **ref["leader"]},
                     "missing_cd": {"random_index": "dd (Donegan & Dodd, AHPy's default)",
                                    "completion": "cyclic coordinates, tolerance 1e-4 (AHPy default)", **ref["missing_cd"]}}
             (ROOT / "tests" / "reference" / "ahpy_examples.json").write_text(json.dumps(refs, indent=1))

@@ -47,6 +47,9 @@ def main(shared: Path, n_fits: int, n_boot: int, ECSI_BLOCKS: dict, ECSI_PATHS: 
     sm.bootstrap_model(fit, nboot=n_boot, seed=1)
     out["ecsi_boot_s"] = time.perf_counter() - t0
     out["ecsi_boot_n"] = n_boot
+    t0 = time.perf_counter()
+    sm.predict_pls(fit, technique=sm.predict_EA, no_folds=10, seed=1)
+    out["ecsi_predict_10fold_s"] = time.perf_counter() - t0
 
     # seminr's own basic example on mobi.csv against R seminr's published reference
     mobi = pd.read_csv(shared / "ecsi" / "mobi.csv", index_col=0)

@@ -875,15 +875,18 @@ def ahp_synthesis(criteria, alternatives: Mapping[str, object], *, subcriteria: 
                          what="alternatives")
         local[leaf] = r.weights
     first = list(next(iter(local.values())).index)
-    local = pd.DataFrame({leaf: w.reindex(first) for leaf, w in local.items()})
-    local.index.name = "alternative"
-    leaf_weights = pd.DataFrame({"criterion": [c for c, _, _ in leaves],
-                                 "local_weight": [w for _, _, w in leaves],
-                                 "global_weight": [float(cw[c]) * w for c, _, w in leaves]},
+    L = np.column_stack([w.to_numpy() if list(w.index) == first else w.reindex(first).to_numpy()
+                         for w in local.values()])  # alternatives × leaves, aligned by label
+    crit_of_leaf = [c for c, _, _ in leaves]
+    g = np.array([float(cw[c]) * w for c, _, w in leaves])
+    criteria_order = list(dict.fromkeys(crit_of_leaf))
+    member = (np.array(crit_of_leaf)[:, None] == np.array(criteria_order)[None, :]).astype(float)  # leaves × criteria
+    alt_index = pd.Index(first, name="alternative")
+    local = pd.DataFrame(L, index=alt_index, columns=names)
+    leaf_weights = pd.DataFrame({"criterion": crit_of_leaf, "local_weight": [w for _, _, w in leaves], "global_weight": g},
                                 index=pd.Index(names, name="leaf"))
-    weighted = local * leaf_weights["global_weight"]
-    contributions = weighted.T.groupby(leaf_weights["criterion"], sort=False).sum().T
-    priority = weighted.sum(axis=1)
+    contributions = pd.DataFrame((L * g) @ member, index=alt_index, columns=criteria_order)
+    priority = pd.Series(L @ g, index=alt_index)
     table = pd.DataFrame({"priority": priority, "rank": priority.rank(ascending=False, method="min").astype(int)})
     rows = []
     for key, r in results.items():

@@ -30,14 +30,7 @@ from crmlab.validation import CrmlabValueError
 AHPY = json.loads((Path(__file__).parent / "reference" / "ahpy_examples.json").read_text())
 # Bozóki, Fülöp & Rónyai (2010), Example 3 = AHPy README "Missing Pairwise Comparisons": (c, d) missing
 EXAMPLE_3 = {("a", "b"): 1, ("a", "c"): 5, ("a", "d"): 2, ("b", "c"): 3, ("b", "d"): 4}
-LEADER = {
-    "criteria": {("Experience", "Education"): 4, ("Experience", "Charisma"): 3, ("Experience", "Age"): 7,
-                 ("Education", "Charisma"): 1 / 3, ("Education", "Age"): 3, ("Charisma", "Age"): 5},
-    "Experience": {("Moll", "Nell"): 1 / 4, ("Moll", "Sue"): 4, ("Nell", "Sue"): 9},
-    "Education": {("Moll", "Nell"): 3, ("Moll", "Sue"): 1 / 5, ("Nell", "Sue"): 1 / 7},
-    "Charisma": {("Moll", "Nell"): 5, ("Moll", "Sue"): 9, ("Nell", "Sue"): 4},
-    "Age": {("Moll", "Nell"): 1 / 3, ("Moll", "Sue"): 5, ("Nell", "Sue"): 9},
-}
+LEADER = {node: {tuple(k.split("|")): v for k, v in pairs.items()} for node, pairs in AHPY["leader"]["comparisons"].items()}
 ALTS = ["Moll", "Nell", "Sue"]
 CRITERIA = ["Experience", "Education", "Charisma", "Age"]
 
