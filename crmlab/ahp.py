@@ -17,6 +17,14 @@ Sources
   (mean of individual priorities).
 - Seed 004 §2.3 (SPEC §4.2): experts weighted equally, priorities averaged
   arithmetically (AIP, arithmetic), global weight = criterion weight × local weight.
+- Bozóki, S., Fülöp, J. & Rónyai, L. (2010). On optimal completion of incomplete
+  pairwise comparison matrices. *Math. Comput. Modelling* 52, 318–333 — the λmax-minimising
+  completion (convex in the log entries) and the LLSM completion (Kwiesielewicz, M. 1996,
+  The logarithmic least squares and the generalized pseudoinverse in estimating ratios,
+  *EJOR* 93, 611–619); :func:`complete_matrix`.
+- Saaty (1980), ch. 2 — synthesis: global priority of an alternative = Σ over leaf
+  criteria of the leaf's global weight × the alternative's local priority (distributive
+  mode); :func:`ahp_synthesis`.
 
 Random-index tables (``RANDOM_INDEX``; the table used is reported with every result):
 ``"saaty1980"`` (Saaty 1980, n ≤ 10 as printed there; 11–15 as widely reproduced
@@ -25,13 +33,16 @@ from the same source: 1.51, 1.48, 1.56, 1.57, 1.59), ``"saaty2005"`` (Saaty 2005
 Lamata 2006, *Int. J. Uncertainty, Fuzziness & Knowledge-Based Systems* 14(4),
 445–459, 100 000 matrices), ``"donegan_dodd"`` (Donegan & Dodd 1991, *Math. Comput.
 Modelling* 15(10), 135–137).  Default ``"saaty1980"`` — the table used by the
-Chinese course material (RI(3) = 0.58).
+Chinese course material (RI(3) = 0.58).  A user table (a mapping n -> RI, e.g. a
+textbook's printed values) is accepted wherever a table name is, and reported as
+``"custom"`` with its values.
 
 Validation rules: entries must be finite and > 0; the matrix must be reciprocal,
 |aᵢⱼ·aⱼᵢ − 1| ≤ ``reciprocal_tol`` (default 1e-6 — so 0.333 for 1/3 is rejected;
 write 1/3); judgments outside Saaty's 1/9…9 raise by default (``scale="error"``),
 or only warn with ``scale="warn"``.  Missing judgments (NaN, both aᵢⱼ and aⱼᵢ) are
 allowed with ``allow_missing=True`` if the comparisons still connect all items.
+Judgments given twice must agree; labelled matrices and weights are aligned by label.
 Nothing is rounded inside the computation; round only for display.
 """
 from __future__ import annotations

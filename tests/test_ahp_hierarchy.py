@@ -275,3 +275,17 @@ def test_synthesis_chart(lang):
     with pytest.raises(CrmlabValueError, match="needs the AHPSynthesis"):
         plot_ahp_synthesis(res.table)
     plt.close("all")
+
+
+def test_strings_and_mismatched_lengths_get_named_errors():
+    """Nothing reaches numpy as 'could not broadcast' or 'could not convert'."""
+    with pytest.raises(CrmlabValueError, match=r"matrix: items must be 3 unique labels, got \['a', 'b'\]"):
+        ahp_priorities(np.ones((3, 3)), items=["a", "b"])
+    with pytest.raises(CrmlabValueError, match="matrix must be a numeric square matrix"):
+        ahp_priorities([["1", "x"], ["y", "1"]])
+    with pytest.raises(CrmlabValueError, match=r"matrices\[1\] \(expert 'expert_2'\): items must be 4 unique labels"):
+        aggregate_judgments([np.ones((3, 3)), np.ones((4, 4))])
+    with pytest.raises(CrmlabValueError, match="expert_weights must be numbers|expert_weights must be finite"):
+        group_ahp([np.ones((3, 3)), np.ones((3, 3))], expert_weights=["a", "b"])
+    with pytest.raises(CrmlabValueError, match="must be a Series or dict of weights"):
+        weight_sensitivity([0.5, 0.5], {}, criterion="a")

@@ -252,3 +252,17 @@ def test_collinear_data_is_named_not_returned_as_nan(ecsi):
     dup = ecsi.assign(qual6=ecsi["qual1"])
     with pytest.raises(CrmlabValueError, match=r"items \['qual1', 'qual2', .*\] of block 'QUAL' are perfectly collinear"):
         PLSPathModel({**ECSI_BLOCKS, "QUAL": [*ECSI_BLOCKS["QUAL"], "qual6"]}, ECSI_PATHS, modes={"QUAL": "B"}).fit(dup)
+
+
+def test_strings_and_wrong_shapes_get_named_errors(ecsi):
+    model = _seminr_model().fit(ecsi)
+    with pytest.raises(CrmlabValueError, match=r"indices must be an \(n_boot, 250\) array of integer row positions"):
+        model.bootstrap(indices=np.full((2, 250), "3"))
+    with pytest.raises(CrmlabValueError, match="n_boot must be a number, got '10'"):
+        model.bootstrap("10")
+    with pytest.raises(CrmlabValueError, match="n_folds must be a number"):
+        model.plspredict("10")
+    with pytest.raises(CrmlabValueError, match=r"scale must be a pair \(low, high\)"):
+        _seminr_model().fit(ecsi, scale="0-10")
+    with pytest.raises(CrmlabValueError, match="scale low end must be a number, got '0'"):
+        model.index_0_100(scale=("0", "10"))
