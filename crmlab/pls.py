@@ -1060,14 +1060,32 @@ class PLSPathModel:
             ok = (sample.std(axis=1) > 0).all(axis=1)
             keep = np.zeros(len(sample), dtype=bool)
             if ok.any():
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    est = self._fit_estimate(sample[ok])
-                good = est.converged & np.isfinite(est.W).all(axis=(1, 2))
+                est = self._robust_estimate(sample[ok])
+                good = est.converged & np.isfinite(est.W).all(axis=(1, 2)) & np.isfinite(est.P).all(axis=(1, 2))
                 keep[np.flatnonzero(ok)[good]] = True
                 est = _take(est, good)
             else:
                 est = None
             yield sample[keep], est, keep
+
+    def _robust_estimate(self, raw: np.ndarray) -> _Estimates:
+        """Batched fit that survives a singular resample: on LinAlgError the batch is refitted one by one and
+        the singular resamples come back with NaN weights (callers drop and count them)."""
+        try:
+            with np.errstate(all="ignore"):
+                return self._fit_estimate(raw)
+        except np.linalg.LinAlgError:
+            parts = []
+            for b in range(raw.shape[0]):
+                try:
+                    with np.errstate(all="ignore"):
+                        parts.append(self._fit_estimate(raw[b:b + 1]))
+                except np.linalg.LinAlgError:
+                    n, p, L = raw.shape[1], *self._spec.odm.shape
+                    nan = lambda *shape: np.full((1, *shape), np.nan)  # noqa: E731
+                    parts.append(_Estimates(nan(p, L), nan(n, L), nan(p, L), nan(p), nan(L), nan(L, L), nan(L, L),
+                                            nan(L), nan(L, L), np.zeros(1, dtype=int), np.zeros(1, dtype=bool)))
+            return _Estimates(*(np.concatenate([getattr(e, f.name) for e in parts]) for f in fields(_Estimates)))
 
     def bootstrap(self, n_boot: int = 500, *, random_state: int | None = None, level: float = 0.95,
                   indices: np.ndarray | None = None, batch_size: int = 250) -> PLSBootstrapResult:
@@ -1301,7 +1319,11 @@ def _plspredict(model: PLSPathModel, folds: np.ndarray, technique: str, random_s
             item = spec.items[int(np.flatnonzero(train[int(np.flatnonzero(constant)[0])].std(axis=0) == 0)[0])]
             raise CrmlabValueError(f"item {item!r} is constant in the training rows of repetition {r}, fold {f}; "
                                    "use fewer folds or check the item")
-        est = model._fit_estimate(train)
+        est = model._robust_estimate(train)
+        if not np.isfinite(est.P).all():
+            r, f = sel[int(np.flatnonzero(~np.isfinite(est.P).all(axis=(1, 2)))[0])]
+            raise CrmlabValueError(f"the PLS fit of the training rows of repetition {r}, fold {f} is degenerate "
+                                   "(singular item or score correlation matrix); use fewer folds or check for collinear items")
         check_convergence(bool(est.converged.all()), what="a PLSpredict training fit",
                           detail=f"{int((~est.converged).sum())} of {len(sel)} training sets did not converge within "
                                  f"max_iter={model.max_iter}", policy=model.on_nonconvergence)
@@ -1451,7 +1473,10 @@ def multigroup_analysis(model: PLSPathModel, data: pd.DataFrame, *, group: str, 
         _check_rows(len(part), spec, name=f"group {g!r}")
         if (part.max() == part.min()).any():
             check_not_constant(part, spec.items, name=f"group {g!r}")
-        est = model._fit_estimate(part.to_numpy()[None])
+        est = model._robust_estimate(part.to_numpy()[None])
+        if not np.isfinite(est.P).all():
+            raise CrmlabValueError(f"the PLS fit of group {g!r} is degenerate (singular item or score correlation "
+                                   "matrix): check that group for collinear items")
         check_convergence(bool(est.converged[0]), what=f"the PLS fit of group {g!r}",
                           detail=f"no convergence within max_iter={model.max_iter}", policy=model.on_nonconvergence)
         observed.append(est)

@@ -266,3 +266,18 @@ def test_strings_and_wrong_shapes_get_named_errors(ecsi):
         _seminr_model().fit(ecsi, scale="0-10")
     with pytest.raises(CrmlabValueError, match="scale low end must be a number, got '0'"):
         model.index_0_100(scale=("0", "10"))
+
+
+def test_singular_bootstrap_resamples_are_dropped_and_counted():
+    """A Mode B block whose items differ in only three rows: resamples missing them are singular."""
+    rng = np.random.default_rng(0)
+    f = rng.normal(size=40)
+    a1 = np.round(f + rng.normal(size=40))
+    a2 = a1.copy()
+    a2[:3] += 1
+    data = pd.DataFrame({"a1": a1, "a2": a2, "b1": f + rng.normal(size=40), "b2": f + rng.normal(size=40)})
+    model = PLSPathModel({"A": ["a1", "a2"], "B": ["b1", "b2"]}, [("A", "B")], modes={"A": "B"}).fit(data)
+    boot = model.bootstrap(200, random_state=0)
+    # P(none of the 3 rows drawn) = (37/40)^40 = 4.4 %: about 9 of 200
+    assert 1 <= boot.n_failed <= 25 and boot.n_boot + boot.n_failed == 200
+    assert np.isfinite(boot.paths.to_numpy(float)).all()
