@@ -206,7 +206,6 @@ TERMS.update({
                           "PLSpredict：样本外预测误差（PLS 与线性回归基准）"),
     "pls_predict_pls": ("PLS", "PLS"),
     "pls_predict_lm": ("LM benchmark", "线性回归基准"),
-    "pls_item": ("Item", "题项"),
     "pls_mga_title": ("Path coefficients by group (permutation test)", "分组路径系数（置换检验）"),
     "pls_path_coefficient": ("Path coefficient", "路径系数"),
     "pls_mga_significant": ("* difference significant at {level:.0%}", "* 组间差异在 {level:.0%} 水平显著"),

@@ -195,7 +195,7 @@ def plot_plspredict(result: PLSPredictResult, *, ax=None, lang: str = "en"):
     ax.bar(x - 0.2, table["rmse"], width=0.4, color=np.where(better, ARROW_COLOR, "#8fb0d3"), label=t("pls_predict_pls", lang))
     ax.bar(x + 0.2, table["lm_rmse"], width=0.4, color=WEAK_COLOR, label=t("pls_predict_lm", lang))
     ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0, ha="right" if len(x) > 8 else "center")
-    ax.set_xlabel(t("pls_item", lang))
+    ax.set_xlabel(t("item", lang))
     ax.set_ylabel(t("pls_rmse", lang))
     s = result.settings
     ax.set_title(f"{t('pls_predict_title', lang)}\n(k = {s['n_folds']}, × {s['n_repeats']})")
