@@ -586,8 +586,7 @@ def _check_rows(n: int, spec: _Spec, name: str = "data") -> None:
         raise CrmlabValueError(f"{name} has {n} complete rows; a PLS fit needs {rule}")
 
 
-def _percentile_table(original: np.ndarray, draws: np.ndarray, labels: list[str], level: float,
-                      index_name: str = "parameter") -> pd.DataFrame:
+def _percentile_table(original: np.ndarray, draws: np.ndarray, labels: list[str], level: float) -> pd.DataFrame:
     """Bootstrap table in the statistics vocabulary: estimate, mean_boot, std_error, t_value, p_value, ci_lower, ci_upper.
 
     std_error = bootstrap SD (divisor B − 1); t = estimate / std_error; p two-sided from
@@ -604,7 +603,7 @@ def _percentile_table(original: np.ndarray, draws: np.ndarray, labels: list[str]
             "estimate": original, "mean_boot": np.nanmean(draws, axis=0), "std_error": se, "t_value": t_val,
             "p_value": 2 * stats.t.sf(np.abs(t_val), max(draws.shape[0] - 1, 1)),
             "ci_lower": np.nanquantile(draws, alpha, axis=0), "ci_upper": np.nanquantile(draws, 1 - alpha, axis=0),
-        }, index=pd.Index(labels, name=index_name))
+        }, index=pd.Index(labels, name="parameter"))
 
 
 # --------------------------------------------------------------------------
@@ -941,7 +940,8 @@ class PLSPathModel:
             pred = spec.predecessors[j]
             vif = np.diag(np.linalg.inv(C[np.ix_(pred, pred)])) if pred.size > 1 else np.ones(1)
             rows += [(spec.constructs[i], spec.constructs[j], v) for i, v in zip(pred, vif)]
-        return pd.DataFrame(rows, columns=["predictor", "target", "vif"])
+        out = pd.DataFrame(rows, columns=["predictor", "target", "vif"])
+        return out.set_axis(pd.Index([pair_label(a, b) for a, b, _ in rows], name="path"))
 
     def _resolve_scale(self, scale) -> tuple[float, float]:
         scale = self.scale_ if scale is None else scale
