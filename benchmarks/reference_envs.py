@@ -15,7 +15,7 @@ from pathlib import Path
 
 VENVS = Path(__file__).resolve().parent / ".venvs"
 REQUIREMENTS = {
-    "seminr": ["seminr==0.2.1"],
+    "seminr": ["seminr==0.2.1", "pandas>=2.2"],  # the worker reads CSVs with pandas
     "lifetimes": ["lifetimes==0.11.3"],
     "pymc": ["pymc-marketing==0.19.2"],
     "ahpy": ["ahpy==2.1"],

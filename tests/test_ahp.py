@@ -190,7 +190,10 @@ def test_global_weights_paper_values():
 
 def test_weight_sensitivity_moves_rankings():
     local = {d: INDICATORS.loc[INDICATORS["dimension"] == d].set_index("indicator")["weight"] for d in ("current", "potential")}
-    sens = weight_sensitivity(PAPER_CRITERION_WEIGHTS, local, criterion="current", grid=[0.0, 0.39, 1.0])
+    result = weight_sensitivity(PAPER_CRITERION_WEIGHTS, local, criterion="current", grid=[0.0, 0.39, 1.0])
+    sens = result.table
+    assert result.settings["criterion"] == "current" and result.settings["current_weight"] == 0.39
+    assert result.summary().loc["gross_profit", 1.0] == 1
     at_base = sens[sens["t"] == 0.39].set_index("item")["score"]
     base = global_weights(PAPER_CRITERION_WEIGHTS, local).set_index("sub_criterion")["global_weight"]
     np.testing.assert_allclose(at_base[base.index].to_numpy(), base.to_numpy(), atol=1e-12)

@@ -238,7 +238,7 @@ def test_model_based_map_with_pls_recovers_known_ordering():
     true = ds.ipma_true_total_effects("satisfaction")
     est = model.effects_.query("target == 'satisfaction'").set_index("source")["total"].reindex(true.index)
     np.testing.assert_allclose(est, true, atol=0.1)  # PLS on error-laden items: close, slightly attenuated
-    ipm = model.importance_performance("satisfaction")
+    ipm = model.importance_performance("satisfaction").table
     res = importance_performance_map(ipm["importance"], ipm["performance"], target="satisfaction")
     assert res.table["importance"].idxmax() == "quality" and res.table["importance"].idxmin() == "value"
     # performance index ordering follows the known construct means (expectation > image > quality > value)

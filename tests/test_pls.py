@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from crmlab.pls import ECSI_BLOCKS, ECSI_PATHS, PLSPathModel, htmt
-from crmlab.validation import CrmlabValueError
+from crmlab.validation import CrmlabValueError, NotFittedError
 
 TOL = 1e-8
 
@@ -147,7 +147,7 @@ def test_composite_reliability_from_r_loadings(fitted, ecsi_dir):
     lam = om.query("block == 'SAT'")["loading"]
     rho_c = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())  # Werts, Linn & Joreskog (1974)
     assert fitted.unidimensionality_.loc["SAT", "composite_reliability"] == pytest.approx(rho_c, abs=TOL)
-    assert fitted.summary().attrs["gof"] == fitted.gof_
+    assert "gof" not in fitted.summary().attrs and fitted.settings["scheme"] == "centroid"  # conventions live in settings
 
 
 # --- ACSI 0-100 index and item-scale scores ---------------------------------
@@ -159,8 +159,8 @@ def test_index_follows_fornell_1996_with_r_weights(fitted, ecsi, ecsi_dir):
         w = rows["weight"] / rows["weight"].sum()
         expected = 100 * ((w * means[rows.index]).sum() - 0) / (10 - 0)
         assert fitted.index_0_100().loc[block] == pytest.approx(expected, abs=TOL)
-    # the same data declared on a 1-10 scale would give a different (explicit) index
-    assert fitted.index_0_100(scale=(0, 10)).attrs["scale"] == (0.0, 10.0)
+    # the scale the index was computed on is the fit's declared one, reported in settings
+    assert fitted.settings["scale"] == (0.0, 10.0)
     item_scores = fitted.latent_scores("item_scale")
     assert np.allclose(100 * item_scores.mean() / 10, fitted.index_0_100())
 
@@ -193,8 +193,8 @@ def test_negative_weight_makes_index_undefined(shared_data):
     with pytest.raises(CrmlabValueError, match=r"PERQ6.*Quality.*non-positive outer weights"):
         model.index_0_100()
     boot = model.bootstrap(20, random_state=0)
-    assert np.isnan(boot.index.loc["Quality", "original"])
-    assert np.isfinite(boot.index.loc["Loyalty", "original"])
+    assert np.isnan(boot.index.loc["Quality", "estimate"])
+    assert np.isfinite(boot.index.loc["Loyalty", "estimate"])
 
 
 # --- bootstrap --------------------------------------------------------------
@@ -223,8 +223,9 @@ def test_bootstrap_is_seeded_and_sensible(fitted, ecsi_dir):
     se = a.paths.loc[[f"{p} -> SAT" for p in ols.index], "std_error"].to_numpy()
     assert np.all((se > 0.6 * ols.to_numpy()) & (se < 1.8 * ols.to_numpy()))
     p = a.paths.loc["VAL -> SAT"]
-    assert p["ci_lower"] < p["original"] < p["ci_upper"]
-    assert p["t_value"] == pytest.approx(p["original"] / p["std_error"])
+    assert p["ci_lower"] < p["estimate"] < p["ci_upper"]
+    assert p["t_value"] == pytest.approx(p["estimate"] / p["std_error"])
+    assert p["p_value"] < 0.001  # t > 3.5 with 199 df
     # EXPE -> SAT is not significant in R's OLS table (p = 0.97): its CI covers 0
     assert a.paths.loc["EXPE -> SAT", "ci_lower"] < 0 < a.paths.loc["EXPE -> SAT", "ci_upper"]
     assert (a.r2["ci_lower"] > 0).all()
@@ -356,8 +357,9 @@ def test_infinite_item_is_named(ecsi_dir):
 
 def test_not_fitted_and_bad_bootstrap_arguments():
     model = PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")])
-    with pytest.raises(CrmlabValueError, match="not fitted"):
-        model.summary()
+    for method in (model.summary, model.htmt, model.bootstrap, model.plspredict, model.index_0_100):
+        with pytest.raises(NotFittedError, match="this PLSPathModel is not fitted yet; call .fit"):
+            method()
     model.fit(_small())
     with pytest.raises(CrmlabValueError, match="level must be < 1"):
         model.bootstrap(10, level=1.5)
@@ -391,8 +393,10 @@ def test_path_diagram_and_index_chart(fitted, lang):
 def test_charts_reject_wrong_input(fitted):
     from crmlab.plotting.pls import plot_index, plot_path_diagram
 
-    with pytest.raises(CrmlabValueError, match="fitted PLSPathModel"):
+    with pytest.raises(NotFittedError, match="PLSPathModel is not fitted yet"):
         plot_path_diagram(PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]))
+    with pytest.raises(CrmlabValueError, match="needs a fitted PLSPathModel, got list"):
+        plot_path_diagram([1, 2])
     with pytest.raises(CrmlabValueError, match=r"positions has no \(x, y\) for construct\(s\) \['LOY'\]"):
         plot_path_diagram(fitted, positions={c: (0, i) for i, c in enumerate(list(ECSI_BLOCKS)[:-1])})
     with pytest.raises(CrmlabValueError, match="PLSBootstrapResult or a Series"):
@@ -408,7 +412,10 @@ def test_importance_performance_matches_ols_on_rescaled_r_scores(fitted, ecsi, e
         block: 100 * (ecsi[rows.index] @ (rows["weight"] / rows["weight"].sum())) / 10
         for block, rows in om.groupby("block", sort=False)})
     ols = sm.OLS(rescaled["LOY"], sm.add_constant(rescaled[["IMAG", "SAT"]])).fit()
-    ipm = fitted.importance_performance("LOY")
+    ipm_result = fitted.importance_performance("LOY")
+    ipm = ipm_result.table
+    assert ipm_result.settings == {"target": "LOY", "level": "construct", "scale": (0.0, 10.0),
+                                   "importance": "unstandardised total effect on the 0-100 scale"}
     assert ipm.loc["SAT", "importance"] == pytest.approx(ols.params["SAT"], abs=1e-8)  # SAT reaches LOY only directly
     assert ipm.loc["VAL", "importance_standardized"] == pytest.approx(0.292001150957277, abs=TOL)  # R total effect
     assert ipm.loc["QUAL", "performance"] == pytest.approx(rescaled["QUAL"].mean(), abs=1e-8)
@@ -416,13 +423,14 @@ def test_importance_performance_matches_ols_on_rescaled_r_scores(fitted, ecsi, e
     with pytest.raises(CrmlabValueError, match="no construct has a path leading to 'IMAG'"):
         fitted.importance_performance("IMAG")
     # item level: a one-point rise of item sat_i on 0-100 moves LOY's index by (SAT's slope) x (its R weight share)
-    items = fitted.importance_performance("LOY", level="item")
+    items_result = fitted.importance_performance("LOY", level="item")
+    items = items_result.table
     sat = om[om["block"] == "SAT"]
     for item, w in (sat["weight"] / sat["weight"].sum()).items():
         assert items.loc[item, "importance"] == pytest.approx(ols.params["SAT"] * w, abs=1e-8)
         assert items.loc[item, "performance"] == pytest.approx(100 * ecsi[item].mean() / 10, abs=1e-10)
     assert items.groupby("construct")["importance"].sum().to_dict() == pytest.approx(ipm["importance"].to_dict(), abs=1e-10)
-    assert "loy1" not in items.index and items.attrs["level"] == "item"
+    assert "loy1" not in items.index and items_result.settings["level"] == "item"
 
 
 def test_bootstrap_drops_and_counts_degenerate_resamples():

@@ -4,7 +4,9 @@
 paths as arrows labelled with their coefficients; given a bootstrap result,
 paths whose percentile interval covers 0 are drawn dashed and grey.
 ``plot_index(result)`` draws the ACSI-style indices as bars with bootstrap
-confidence intervals.  Both follow ``plot_x(result, *, ax=None, lang="en") -> Axes``.
+confidence intervals; ``plot_plspredict`` the out-of-sample RMSE of PLS against the
+linear-model benchmark; ``plot_mga`` two groups' paths.  All follow
+``plot_x(result, *, ax=None, lang="en") -> Axes``.
 """
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ import pandas as pd
 from matplotlib.patches import Ellipse
 
 from ..i18n import check_lang, t, translate_labels
-from ..pls import PLSBootstrapResult, PLSPathModel
-from ..validation import CrmlabValueError
+from ..results import pair_label
+from ..pls import PLSBootstrapResult, PLSMultigroupResult, PLSPathModel, PLSPredictResult
+from ..validation import CrmlabValueError, check_is_fitted
 from . import FIGSIZE_WIDE, new_axes
 
 NODE_WIDTH = 1.0
@@ -84,8 +87,9 @@ def plot_path_diagram(model: PLSPathModel, *, bootstrap: PLSBootstrapResult | No
     construct name is a term key).  With ``bootstrap``, paths whose CI covers 0 are dashed.
     """
     check_lang(lang)
-    if not isinstance(model, PLSPathModel) or not hasattr(model, "path_coefficients_"):
-        raise CrmlabValueError("plot_path_diagram needs a fitted PLSPathModel (call .fit(data) first)")
+    if not isinstance(model, PLSPathModel):
+        raise CrmlabValueError(f"plot_path_diagram needs a fitted PLSPathModel, got {type(model).__name__}")
+    check_is_fitted(model, "path_coefficients_")
     cons = list(model.path_coefficients_.index)
     pos = dict(default_positions(model) if positions is None else positions)
     missing = [c for c in cons if c not in pos]
@@ -110,7 +114,7 @@ def plot_path_diagram(model: PLSPathModel, *, bootstrap: PLSBootstrapResult | No
     for k, (_, row) in enumerate(model.inner_model_.iterrows()):
         a, b = row["source"], row["target"]
         start, end = segments[k]
-        is_weak = f"{a} -> {b}" in weak
+        is_weak = pair_label(a, b) in weak
         color = WEAK_COLOR if is_weak else ARROW_COLOR
         ax.annotate("", xy=end, xytext=start, zorder=2,
                     arrowprops=dict(arrowstyle="-|>", color=color, lw=1.2 + 2.5 * min(abs(row["estimate"]), 1),
@@ -146,7 +150,7 @@ def plot_index(result: PLSBootstrapResult | pd.Series, *, labels: Mapping[str, s
         if result.index is None:
             raise CrmlabValueError("this bootstrap has no index table: fit the model with scale=(min, max) first")
         table = result.index
-        values = table["original"]
+        values = table["estimate"]
         err = np.vstack([values - table["ci_lower"], table["ci_upper"] - values])
         level = result.level
     elif isinstance(result, pd.Series):
@@ -172,4 +176,57 @@ def plot_index(result: PLSBootstrapResult | pd.Series, *, labels: Mapping[str, s
     ax.set_xlabel(t("pls_construct", lang))
     ax.set_title(t("pls_index_title", lang))
     ax.grid(axis="x", visible=False)
+    return ax
+
+
+def plot_plspredict(result: PLSPredictResult, *, ax=None, lang: str = "en"):
+    """Out-of-sample RMSE per endogenous item: PLS against the linear-model benchmark (Shmueli et al. 2019).
+
+    Items where PLS predicts better (lower RMSE) than the benchmark have the PLS bar in
+    full colour; the title carries the number of folds and repetitions.
+    """
+    check_lang(lang)
+    if not isinstance(result, PLSPredictResult):
+        raise CrmlabValueError(f"plot_plspredict needs the PLSPredictResult of PLSPathModel.plspredict, got {type(result).__name__}")
+    table = result.table
+    fig, ax = new_axes(ax, figsize=(max(6.0, 0.45 * len(table) + 2), 4.8))
+    x = np.arange(len(table))
+    better = table["rmse_below_lm"].to_numpy()
+    ax.bar(x - 0.2, table["rmse"], width=0.4, color=np.where(better, ARROW_COLOR, "#8fb0d3"), label=t("pls_predict_pls", lang))
+    ax.bar(x + 0.2, table["lm_rmse"], width=0.4, color=WEAK_COLOR, label=t("pls_predict_lm", lang))
+    ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0, ha="right" if len(x) > 8 else "center")
+    ax.set_xlabel(t("item", lang))
+    ax.set_ylabel(t("pls_rmse", lang))
+    s = result.settings
+    ax.set_title(f"{t('pls_predict_title', lang)}\n(k = {s['n_folds']}, × {s['n_repeats']})")
+    ax.legend(loc="upper right")
+    ax.grid(axis="x", visible=False)
+    return ax
+
+
+def plot_mga(result: PLSMultigroupResult, *, labels: Mapping[str, str] | None = None, ax=None, lang: str = "en"):
+    """Path coefficients of the two groups side by side; ``*`` marks a significant permutation difference."""
+    check_lang(lang)
+    if not isinstance(result, PLSMultigroupResult):
+        raise CrmlabValueError(f"plot_mga needs the PLSMultigroupResult of crmlab.pls.multigroup_analysis, got {type(result).__name__}")
+    paths = result.paths
+    fig, ax = new_axes(ax, figsize=(8.0, 0.5 * len(paths) + 1.8))
+    y = np.arange(len(paths))[::-1]
+    g1, g2 = result.settings["groups"]
+    ax.barh(y + 0.2, paths["estimate_1"], height=0.4, color=ARROW_COLOR, label=str(g1))
+    ax.barh(y - 0.2, paths["estimate_2"], height=0.4, color="#d98c3f", label=str(g2))
+    names = []
+    for path in paths.index:
+        a, b = path.split(" -> ")
+        shown = _labels([a, b], labels, lang)
+        names.append(f"{shown[a]} → {shown[b]}" + ("  *" if paths.loc[path, "significant"] else ""))
+    ax.set_yticks(y, names)
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.set_xlabel(t("pls_path_coefficient", lang))
+    ax.set_title(t("pls_mga_title", lang))
+    ax.legend(loc="lower right", title=result.settings["group_column"])
+    if paths["significant"].any():
+        ax.text(0.0, -0.12, t("pls_mga_significant", lang).format(level=1 - result.settings["level"]),
+                transform=ax.transAxes, fontsize=8, color="0.3")
+    ax.grid(axis="y", visible=False)
     return ax
