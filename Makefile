@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.crmlab-installed
 EXTRAS := notebooks,test
 ARGS   ?=
 
-.PHONY: reports test lab bench clean-venv strip
+.PHONY: reports test lab bench clean-venv strip notebooks
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crmlab needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -30,7 +30,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py $(ARGS)
 
 strip: $(STAMP)
-	$(BIN)/python -m crmlab strip notebooks
+	$(BIN)/python -m crmlab strip notebooks notebooks/zh notebooks/source
+
+notebooks: $(STAMP)
+	$(BIN)/python -m crmlab strip notebooks/source
+	$(BIN)/python -m crmlab notebooks
 
 clean-venv:
 	rm -rf $(VENV)

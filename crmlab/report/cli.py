@@ -1,4 +1,4 @@
-"""Command line: ``crmlab report``, ``crmlab params``, ``crmlab strip`` (also ``python -m crmlab``).
+"""Command line: ``crmlab report``, ``crmlab check``, ``crmlab params``, ``crmlab strip`` (also ``python -m crmlab``).
 
 Exit status: 0 everything succeeded; 1 a notebook failed or timed out; 2 a usage or
 parameter error (nothing was run); 3 an I/O or environment error (unreadable or
@@ -14,7 +14,9 @@ from pathlib import Path
 import nbformat
 
 from ..validation import CrmlabValueError
-from .params import declared_parameters
+from ..study import StudyError, is_study, study_from_spec
+from .bilingual import build_notebooks
+from .params import declared_parameters, load_params_file, resolve_parameters
 from .runner import DEFAULT_TIMEOUT_S, RunInterrupted, default_jobs, discover_notebooks, run_reports
 
 
@@ -60,12 +62,47 @@ def _parser() -> argparse.ArgumentParser:
     par.add_argument("notebooks", nargs="*")
     par.add_argument("--notebooks-dir", default="notebooks")
 
+    chk = sub.add_parser("check", help="check and profile the data a parameter file describes, without running notebooks")
+    chk.add_argument("params", metavar="PARAMS", help="YAML parameter file with study descriptions")
+    chk.add_argument("notebooks", nargs="*", help="only these notebooks' studies")
+    chk.add_argument("--notebooks-dir", default="notebooks")
+
+    nbs = sub.add_parser("notebooks", help="write the English and Chinese notebooks from notebooks/source/")
+    nbs.add_argument("--notebooks-dir", default="notebooks")
+    nbs.add_argument("--check", action="store_true", help="only report notebooks that differ from a fresh build (exit 1)")
+
     strip = sub.add_parser("strip", help="clear outputs from notebooks before committing")
     strip.add_argument("paths", nargs="*", default=["notebooks"])
     return parser
 
 
 EXIT_OK, EXIT_NOTEBOOK_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+
+
+def check_command(params_file: Path, notebooks_dir: Path, only: list[str]) -> int:
+    """``crmlab check PARAMS``: check every study in the parameter file and print a short profile of its data."""
+    paths = discover_notebooks(notebooks_dir, only or None)
+    declared = {p.stem: declared_parameters(p) for p in paths}
+    given = resolve_parameters(declared, file_params=load_params_file(params_file),
+                               known={p.stem for p in discover_notebooks(notebooks_dir)})
+    studies = [(stem, name, value) for stem, params in given.items() for name, value in params.items() if is_study(value)]
+    if not studies:
+        print(f"{params_file} describes no data (no parameter with a 'kind'); the notebooks would use their bundled data")
+        return EXIT_OK
+    problems = 0
+    for stem, name, spec in studies:
+        try:
+            study = study_from_spec(spec, name=f"{stem}: {name}", base_dir=notebooks_dir)
+            study.check()
+            facts = study.summary()
+            profile = study.profile()
+        except StudyError as exc:
+            print(f"✗ {exc}")
+            problems += 1
+            continue
+        print(f"✓ {facts.pop('study')} ({facts.pop('kind')}): " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in facts.items()))
+        print("  " + profile.to_string().replace("\n", "\n  "))
+    return EXIT_USAGE if problems else EXIT_OK
 
 
 def _fail(message: str, status: int) -> int:
@@ -100,11 +137,18 @@ def _dispatch(args) -> int:
             for p in declared_parameters(path).values():
                 print(f"  {p.name}: {p.type} = {p.default!r}" + (f"  # {p.help}" if p.help else ""))
         return 0
+    if args.command == "check":
+        return check_command(Path(args.params), Path(args.notebooks_dir), args.notebooks)
+    if args.command == "notebooks":
+        changed = build_notebooks(args.notebooks_dir, check=args.check)
+        for path in changed:
+            print(("out of date: " if args.check else "wrote ") + str(path))
+        return EXIT_NOTEBOOK_FAILED if args.check and changed else EXIT_OK
     if args.command == "strip":
         files = []
         for raw in args.paths:
             path = Path(raw)
-            files += sorted(path.glob("*.ipynb")) if path.is_dir() else [path]
+            files += sorted(path.glob("*.ipynb")) if path.is_dir() else [path] if path.exists() else []
         for path in strip_outputs(files):
             print(f"stripped {path}")
         return 0

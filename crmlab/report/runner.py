@@ -41,9 +41,11 @@ from typing import TextIO
 
 from .. import __version__
 from ..validation import CrmlabValueError
+from .bilingual import notebook_for_lang
 from .html import index_html
 from .outputs import output_names, write_notebook_outputs
-from .params import Parameter, declared_parameters, load_params_file, resolve_parameters
+from ..study import StudyError, is_study, study_from_spec
+from .params import Parameter, ParameterError, declared_parameters, load_params_file, resolve_parameters
 
 DEFAULT_TIMEOUT_S = 1800.0
 HEARTBEAT_S = 30.0
@@ -139,6 +141,22 @@ def check_output_names(stems: list[str], *, with_code: bool) -> None:
             owner[name] = f"notebook {stem!r}"
 
 
+def check_studies(given: dict[str, dict], notebooks_dir: Path) -> None:
+    """Check every study description given to a notebook (file, columns, scales) before any kernel starts."""
+    problems = []
+    for stem, params in given.items():
+        for name, value in params.items():
+            if is_study(value):
+                try:
+                    study = study_from_spec(value, name=f"{stem}: {name}", base_dir=notebooks_dir)
+                    study.check()
+                    params[name] = {**value, "path": str(study.path)}  # the kernel gets an absolute path
+                except StudyError as exc:
+                    problems.append(str(exc))
+    if problems:
+        raise ParameterError("invalid data description, no notebook was run:\n  - " + "\n  - ".join(problems))
+
+
 def _run_id(reports_dir: Path, label: str | None, now: dt.datetime) -> str:
     base = now.strftime("%Y-%m-%d_%H%M%S") + (f"_{re.sub(' +', '-', label.strip())}" if label else "")
     run_id, k = base, 1
@@ -192,6 +210,7 @@ def plan_run(
     file_params = load_params_file(params_file) if params_file else None
     known = {p.stem for p in discover_notebooks(notebooks_dir)}
     given = resolve_parameters(declared, file_params=file_params, overrides=overrides, known=known)
+    check_studies(given, notebooks_dir)
     latest = reports_dir / "latest"
     if latest.exists() and not latest.is_symlink():
         raise ReportsFolderError(f"{latest} is a real folder or file, not the link crmlab maintains; move it away")
@@ -258,7 +277,8 @@ def _jobs(plan: RunPlan) -> list[tuple[dict, Path]]:
     for p in plan.paths:
         effective = {name: param.default for name, param in plan.declared[p.stem].items()} | plan.given[p.stem]
         job = {
-            "name": p.stem, "run_id": plan.run_id, "input": str(p), "cwd": str(plan.notebooks_dir),
+            "name": p.stem, "run_id": plan.run_id, "input": str(notebook_for_lang(p, effective.get("lang"))),
+            "cwd": str(plan.notebooks_dir),
             "executed": str(plan.staging / p.name), "out_dir": str(plan.staging), "with_code": plan.with_code,
             "parameters": plan.given[p.stem], "given_parameters": plan.given[p.stem], "effective_parameters": effective,
             "status_file": str(plan.staging / "logs" / f"{p.stem}.status.json"),

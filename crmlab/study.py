@@ -1,0 +1,296 @@
+"""Describe your data once: a study description, checked before any notebook runs.
+
+A *study* is a small mapping — written in the report runner's parameter file — that
+says where a user's data is, how to read it (:func:`crmlab.readers.read_table` options),
+which columns mean what, and what the scale and missing-value codes are.  Notebooks take
+one study per input (``survey``, ``transactions``, ``customers``, ``purchases``); the
+runner checks every study before a kernel starts (:meth:`Study.check`: the file exists
+and reads, mapped columns exist, ratings lie on the scale once missing codes are
+removed — on a sample, so large files cost well under a second), and ``crmlab check``
+prints a profile of the data (:meth:`Study.profile`).  Every error names the parameter
+to fix, e.g. ``01_satisfaction: survey.constructs.COMP: column 'c4' is not in wave3.csv``.
+
+Kinds and their keys (``path`` and the reader keys are common to all):
+
+* ``survey`` — one row per respondent: ``scale`` [low, high] of the rating items,
+  ``id``, ``constructs`` {construct: [items]} and ``paths`` [[from, to], …] (PLS),
+  ``overall`` (overall-satisfaction item) and ``overall_scale``, ``attributes``
+  {attribute: performance item} (IPA), ``stated_importance`` {attribute: item},
+  ``importance_scale``, ``competitor`` {attribute: item}, ``group`` (column splitting
+  respondents, e.g. market or wave), ``servqual`` {dimensions: {dimension: [items]},
+  perception_prefix, expectation_prefix, importance: {dimension: points}},
+  ``kano`` {attribute: [functional item, dysfunctional item]}.
+* ``transactions`` — one row per purchase line: ``customer_id``, ``datetime``,
+  ``monetary_value`` and optionally ``order_id``, ``cost`` (column names), ``date_format``.
+* ``customers`` — one row per customer: ``id`` and ``indicators`` [{indicator,
+  dimension, direction, levels}] (value matrix), optionally ``revenue``, ``profit``.
+* ``purchases`` — one row per category purchase: ``customer_id``, ``brand``,
+  ``monetary_value``, ``our_brand``, optionally ``market`` and ``satisfaction`` columns.
+
+Reader keys: ``format``, ``encoding``, ``sep``, ``sheet``, ``header_row``,
+``skip_after_header``, ``missing_codes``.  Relative paths are relative to the notebooks
+folder (the notebooks' working directory).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .readers import read_table
+from .validation import CrmlabValueError, _preview
+
+READER_KEYS = ("path", "format", "encoding", "sep", "sheet", "header_row", "skip_after_header", "missing_codes")
+KIND_KEYS = {
+    "survey": ("id", "scale", "constructs", "paths", "overall", "overall_scale", "attributes", "stated_importance",
+               "importance_scale", "competitor", "group", "servqual", "kano", "label"),
+    "transactions": ("customer_id", "datetime", "monetary_value", "order_id", "cost", "date_format", "label"),
+    "customers": ("id", "indicators", "revenue", "profit", "label"),
+    "purchases": ("customer_id", "brand", "monetary_value", "our_brand", "market", "satisfaction", "label"),
+}
+REQUIRED = {"survey": ("scale",), "transactions": ("customer_id", "datetime", "monetary_value"),
+            "customers": ("id", "indicators"), "purchases": ("customer_id", "brand", "monetary_value", "our_brand")}
+SAMPLE_ROWS = 20_000
+
+
+class StudyError(CrmlabValueError):
+    """A study description is wrong; the message names the parameter to fix."""
+
+
+def is_study(value) -> bool:
+    """True for a parameter value that is a study description (a mapping with a ``kind``)."""
+    return isinstance(value, Mapping) and "kind" in value
+
+
+@dataclass
+class Study:
+    """A checked study description: kind, where the data is, and which columns mean what."""
+
+    name: str
+    kind: str
+    spec: dict
+    path: Path
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def reader_options(self) -> dict:
+        opts = {k: self.spec[k] for k in READER_KEYS[1:] if k in self.spec and k != "missing_codes"}
+        opts["missing_codes"] = self.spec.get("missing_codes")
+        return opts
+
+    def id_columns(self) -> list[str]:
+        key = "customer_id" if self.kind in ("transactions", "purchases") else "id"
+        return [self.spec[key]] if self.spec.get(key) else []
+
+    def date_columns(self) -> dict:
+        if self.kind == "transactions":
+            return {self.spec["datetime"]: self.spec.get("date_format")}
+        return {}
+
+    def read(self, *, nrows: int | None = None) -> pd.DataFrame:
+        """The study's table, read with its reader options (ids as text, dates parsed, missing codes applied)."""
+        try:
+            got = read_table(self.path, **self.reader_options, id_columns=self.id_columns(), date_columns=self.date_columns(),
+                             nrows=nrows)
+        except CrmlabValueError as exc:
+            raise StudyError(f"{self.name}: {exc}") from None
+        return got.table
+
+    # ------------------------------------------------------------------ columns the study maps
+    def mapped_columns(self) -> dict[str, list[str]]:
+        """Every column the description names, keyed by the parameter that names it (``survey.constructs.COMP``)."""
+        s, out = self.spec, {}
+
+        def add(key, cols):
+            cols = [cols] if isinstance(cols, str) else list(cols)
+            out[f"{self.name}.{key}"] = cols
+
+        for key in ("id", "customer_id", "datetime", "monetary_value", "order_id", "cost", "overall", "group", "brand",
+                    "market", "satisfaction", "revenue", "profit"):
+            if s.get(key):
+                add(key, s[key])
+        for key in ("constructs",):
+            for construct, items in (s.get(key) or {}).items():
+                add(f"{key}.{construct}", items)
+        for key in ("attributes", "stated_importance", "competitor"):
+            value = s.get(key) or {}
+            for attr, col in (value.items() if isinstance(value, Mapping) else ((c, c) for c in value)):
+                add(f"{key}.{attr}", col)
+        for attr, pair in (s.get("kano") or {}).items():
+            add(f"kano.{attr}", pair)
+        sq = s.get("servqual")
+        if sq:
+            for dim, items in sq["dimensions"].items():
+                add(f"servqual.dimensions.{dim}", [sq.get("perception_prefix", "p_") + i for i in items]
+                    + [sq.get("expectation_prefix", "e_") + i for i in items])
+        for k, ind in enumerate(s.get("indicators") or []):
+            add(f"indicators[{k}]", ind["indicator"])
+        return out
+
+    def rating_columns(self) -> dict[str, tuple[list[str], tuple[float, float]]]:
+        """Rating items and the scale they must lie on, keyed by the parameter that declares the scale."""
+        s = self.spec
+        out: dict[str, tuple[list[str], tuple[float, float]]] = {}
+        if self.kind != "survey" or "scale" not in s:
+            return out
+        items = [c for cols in (s.get("constructs") or {}).values() for c in cols]
+        items += list((s.get("attributes") or {}).values()) if isinstance(s.get("attributes"), Mapping) else list(s.get("attributes") or [])
+        items += list((s.get("competitor") or {}).values())
+        sq = s.get("servqual")
+        if sq:
+            items += [sq.get(p, d) + i for items_ in sq["dimensions"].values() for i in items_
+                      for p, d in (("perception_prefix", "p_"), ("expectation_prefix", "e_"))]
+        overall = s.get("overall")
+        out[f"{self.name}.scale"] = (list(dict.fromkeys(c for c in items if c != overall)), tuple(s["scale"]))
+        if overall:
+            out[f"{self.name}.overall_scale"] = ([overall], tuple(s.get("overall_scale", s["scale"])))
+        if s.get("stated_importance"):
+            out[f"{self.name}.importance_scale"] = (list(s["stated_importance"].values()),
+                                                    tuple(s.get("importance_scale", s["scale"])))
+        return out
+
+    # ------------------------------------------------------------------ checks and profile
+    def check(self) -> None:
+        """Raise :class:`StudyError` unless the file reads and every mapped column exists and lies on its scale (sampled)."""
+        sample = self.read(nrows=SAMPLE_ROWS)
+        problems = []
+        for key, cols in self.mapped_columns().items():
+            missing = [c for c in cols if c not in sample.columns]
+            if missing:
+                problems.append(f"{key}: column(s) {_preview(missing)} not in {self.path.name} "
+                                f"(its columns: {_preview(sample.columns, 15)})")
+        if problems:
+            raise StudyError("; ".join(problems))
+        for key, (cols, (low, high)) in self.rating_columns().items():
+            for col in cols:
+                values = pd.to_numeric(sample[col], errors="coerce")
+                text = sample[col][values.isna() & sample[col].notna()]
+                if len(text):
+                    problems.append(f"{key}: column {col!r} holds text {_preview(text.unique())}; declare it in "
+                                    f"{self.name}.missing_codes or fix the data")
+                    continue
+                off = values[(values < low) | (values > high)]
+                if len(off):
+                    problems.append(f"{key}: column {col!r} has values {_preview(np.unique(off))} outside the scale "
+                                    f"[{low:g}, {high:g}]; if they are missing-value codes, list them in {self.name}.missing_codes")
+        if problems:
+            raise StudyError("; ".join(problems))
+
+    def profile(self) -> pd.DataFrame:
+        """Per mapped column: non-missing and missing cells, distinct values, min and max, and off-scale values."""
+        table = self.read()
+        rows = []
+        scales = {c: sc for cols, sc in self.rating_columns().values() for c in cols}
+        for col in table.columns:
+            s = table[col]
+            numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+            dates = pd.api.types.is_datetime64_any_dtype(s)
+            low, high = scales.get(col, (None, None))
+            rows.append({"column": col, "cells": int(s.notna().sum()), "missing": int(s.isna().sum()),
+                         "distinct": int(s.nunique()),
+                         "min": s.min() if (numeric or dates) and s.notna().any() else None,
+                         "max": s.max() if (numeric or dates) and s.notna().any() else None,
+                         "off_scale": int(((s < low) | (s > high)).sum()) if numeric and low is not None else None})
+        return pd.DataFrame(rows).set_index("column")
+
+    def summary(self) -> dict:
+        """Rows, ids (customers or respondents), duplicated ids and the date range, for ``crmlab check``."""
+        table = self.read()
+        out = {"study": self.name, "kind": self.kind, "file": str(self.path), "rows": len(table)}
+        ids = self.id_columns()
+        if ids:
+            id_col = table[ids[0]]
+            out["ids"] = int(id_col.nunique())
+            if self.kind not in ("transactions", "purchases"):
+                out["duplicated_ids"] = int(id_col.duplicated().sum())
+            stripped = id_col.str.strip()
+            out["ids_with_surrounding_spaces"] = int((stripped != id_col).sum())
+        if self.kind == "transactions":
+            dt = table[self.spec["datetime"]]
+            out["first_date"], out["last_date"] = str(dt.min()), str(dt.max())
+            if self.spec.get("order_id"):
+                out["orders"] = int(table[self.spec["order_id"]].nunique())
+        out["missing_cells"] = int(table.isna().sum().sum())
+        return out
+
+
+def _check_keys(spec: Mapping, name: str) -> str:
+    kind = spec.get("kind")
+    if kind not in KIND_KEYS:
+        raise StudyError(f"{name}.kind must be one of {list(KIND_KEYS)}, got {kind!r}")
+    allowed = ("kind", *READER_KEYS, *KIND_KEYS[kind])
+    unknown = [k for k in spec if k not in allowed]
+    if unknown:
+        raise StudyError(f"{name}: unknown key(s) {unknown} for a {kind} study; allowed: {list(allowed)}")
+    missing = [k for k in ("path", *REQUIRED[kind]) if spec.get(k) in (None, "", [], {})]
+    if missing:
+        raise StudyError(f"{name}: a {kind} study needs {missing}")
+    return kind
+
+
+def _check_structure(spec: Mapping, kind: str, name: str) -> None:
+    def pair(key):
+        v = spec.get(key)
+        if v is not None and (not isinstance(v, (list, tuple)) or len(v) != 2
+                              or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v) or not v[0] < v[1]):
+            raise StudyError(f"{name}.{key} must be [low, high] numbers with low < high, got {v!r}")
+
+    for key in ("scale", "overall_scale", "importance_scale"):
+        pair(key)
+    constructs = spec.get("constructs")
+    if constructs is not None:
+        if not isinstance(constructs, Mapping) or not all(isinstance(v, list) and v for v in constructs.values()):
+            raise StudyError(f"{name}.constructs must map each construct to a non-empty list of item columns")
+        for k, path in enumerate(spec.get("paths") or []):
+            if not isinstance(path, (list, tuple)) or len(path) != 2:
+                raise StudyError(f"{name}.paths[{k}] must be [from, to], got {path!r}")
+            unknown = [c for c in path if c not in constructs]
+            if unknown:
+                raise StudyError(f"{name}.paths[{k}] names {unknown}, which are not constructs ({list(constructs)})")
+    elif spec.get("paths"):
+        raise StudyError(f"{name}.paths needs {name}.constructs")
+    for key in ("attributes", "stated_importance", "competitor"):
+        v = spec.get(key)
+        if v is not None and not isinstance(v, (Mapping, list)):
+            raise StudyError(f"{name}.{key} must map attribute names to columns (or list columns)")
+    attrs = spec.get("attributes")
+    for key in ("stated_importance", "competitor"):
+        v = spec.get(key)
+        if v and attrs is not None and isinstance(v, Mapping):
+            names = list(attrs) if isinstance(attrs, Mapping) else list(attrs)
+            odd = sorted(set(v) ^ set(names))
+            if odd:
+                raise StudyError(f"{name}.{key} must name the same attributes as {name}.attributes; they differ in {odd}")
+    sq = spec.get("servqual")
+    if sq is not None and (not isinstance(sq, Mapping) or not isinstance(sq.get("dimensions"), Mapping)):
+        raise StudyError(f"{name}.servqual must hold dimensions: {{dimension: [items]}} (and optional prefixes, importance)")
+    for attr, cols in (spec.get("kano") or {}).items():
+        if not isinstance(cols, list) or len(cols) != 2:
+            raise StudyError(f"{name}.kano.{attr} must be [functional column, dysfunctional column], got {cols!r}")
+    for k, ind in enumerate(spec.get("indicators") or []):
+        if not isinstance(ind, Mapping) or not {"indicator", "dimension", "direction"} <= set(ind):
+            raise StudyError(f"{name}.indicators[{k}] must give indicator, dimension and direction (and optional levels)")
+
+
+def study_from_spec(spec: Mapping, *, name: str, base_dir: str | Path = ".") -> Study:
+    """Validate a study description's keys and structure and locate its file (not yet read)."""
+    if not isinstance(spec, Mapping):
+        raise StudyError(f"{name} must be a mapping (a study description), got {type(spec).__name__}")
+    kind = _check_keys(spec, name)
+    _check_structure(spec, kind, name)
+    path = Path(spec["path"]).expanduser()
+    if not path.is_absolute():
+        path = Path(base_dir) / path
+    if not path.exists():
+        raise StudyError(f"{name}.path: {path} does not exist")
+    return Study(name=name, kind=kind, spec=dict(spec), path=path.resolve())
+
+
+def load_study(spec: Mapping | None, *, name: str, base_dir: str | Path = ".") -> Study | None:
+    """The notebooks' entry point: ``None`` (no user data: the notebook uses its bundled data) or a checked study."""
+    if spec is None:
+        return None
+    return study_from_spec(spec, name=name, base_dir=base_dir)
