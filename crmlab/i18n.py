@@ -1,12 +1,27 @@
-"""The one English/Chinese term table used by every chart and table.
+"""The one English/Chinese term table used by every chart and table (presentation only).
 
-``t("advantage", "zh")`` -> ``"优势区"``.  Keys are short English identifiers;
-each maps to ``(english, chinese)``.  Terms follow the vocabulary of the
-course material in ``shared/seeds`` (see SPEC.md).  Themes keep their terms in
-their own section below so the table stays easy to scan.  Table headers and index
-values use the same keys: ``label_table(df, lang)`` translates them for display.  A header
-that means exactly what an existing term says reuses that term through ``TERM_ALIASES``
-instead of repeating the label under a second key.
+``t("advantage", "zh")`` -> ``"优势区"``.  Keys are short English identifiers; each maps
+to ``(english, chinese)``.  Terms follow the vocabulary of the course material in
+``shared/seeds`` (see SPEC.md).  Only the presentation layer (``crmlab.plotting``, the
+report layer, notebooks) uses this module; computation modules return keys.
+
+* **Contexts.**  A key can mean different things in different tables ("component" of a
+  principal-component analysis vs a profit component).  Such terms are stored as
+  ``"<context>.<key>"`` and looked up context first: ``t("component", lang, context="clv")``
+  finds ``clv.component`` before a plain ``component``.
+* **One fallback rule.**  :func:`label` (and every table and chart label) translates a
+  label that is a term and passes anything else through unchanged — names users give
+  (constructs, attributes, brands, segments) are shown exactly as given.  :func:`t` is for
+  crmlab's own keys and raises on an unknown one (a typo in crmlab, not in user data).
+* **What a table translates.**  :func:`label_table` translates the *headers* crmlab
+  produced (column labels, index and column names) and the *values* of the dimensions
+  whose values are crmlab's own vocabulary (:data:`VOCABULARY` — quadrant zones, value
+  classes, tiers, segments, strategies …).  Row labels of any other dimension (constructs,
+  items, attributes, customers) are user names and are never translated, even when they
+  happen to spell a term (a construct called ``COMP``).
+
+A header that means exactly what an existing term says reuses that term through
+``TERM_ALIASES`` instead of repeating the label under a second key.
 """
 from __future__ import annotations
 
@@ -91,6 +106,22 @@ TERMS.update({
     "gap_behaviour": ("Behaviour gap", "行为差距"),
     "gap_promotion": ("Promotion gap", "促销差距"),
     "gap_perception": ("Perception gap", "感受差距"),
+    "gap_key": ("Gap", "差距"),
+    "definition": ("Definition", "定义"),
+    "gap_understanding_definition": ("Knowledge gap: management's perception of customer expectations vs the expectations "
+                                     "themselves", "经营者对客户预期的理解不正确"),
+    "gap_procedure_definition": ("Standards gap: management's perception vs service-quality specifications",
+                                 "顾客预期没有转换成适当的程序步骤"),
+    "gap_behaviour_definition": ("Delivery gap: specifications vs service actually delivered", "提供的服务和服务标准有所差异"),
+    "gap_promotion_definition": ("Communication gap: service delivered vs what external communications promised",
+                                 "许诺的服务和实际服务质量之间的差距"),
+    "gap_perception_definition": ("Customer gap: expected service vs perceived service (= f(gaps 1–4))",
+                                  "顾客感受到的服务水平和实际提供的服务有所差异"),
+    "gap_understanding_data": ("Management survey vs customers' expectations", "管理层调查与顾客期望对比"),
+    "gap_procedure_data": ("Audit of service standards", "服务标准审核"),
+    "gap_behaviour_data": ("Operational or mystery-shopper data", "运营数据或神秘顾客调查"),
+    "gap_promotion_data": ("Promises vs delivery records", "承诺与服务交付记录对比"),
+    "gap_perception_data": ("SERVQUAL: perception − expectation", "SERVQUAL：感知 − 期望"),
     # Kano (seed 000, seed 003 §2.3.1(2))
     "kano_attractive": ("Attractive (A)", "魅力型 A"),
     "kano_one_dimensional": ("One-dimensional (O)", "期望型 O"),
@@ -124,10 +155,10 @@ TERMS.update({
     "very_dissatisfied": ("Very dissatisfied", "很不满意"),
     "pca_title": ("Principal-component index: explained variance and item weights", "主成分指数：方差贡献率与指标权重"),
     "explained_ratio": ("Explained variance ratio", "方差贡献率"),
-    "component": ("Component", "主成分"),
+    "satisfaction.component": ("Component", "主成分"),
     "weight": ("Weight", "权重"),
     "csi_title": ("Weighted CSI = Σ wᵢ sᵢ: item contributions", "加权满意度指数 CSI = Σ wᵢ sᵢ：各题项贡献"),
-    "contribution": ("Contribution wᵢ sᵢ", "贡献 wᵢ sᵢ"),
+    "satisfaction.contribution": ("Contribution wᵢ sᵢ", "贡献 wᵢ sᵢ"),
     "score": ("Score", "得分"),
     # table headers
     "perception": ("Perception (P)", "认知（P）"),
@@ -475,7 +506,7 @@ TERMS.update({
     "level_high": ("High", "高"),
     "level_medium": ("Medium", "中"),
     "level_low": ("Low", "低"),
-    "margin": ("Margin", "边际利润水平"),
+    "segmentation.margin": ("Margin", "边际利润水平"),
     "exploration": ("Exploration", "考察期"),
     "formation": ("Formation", "形成期"),
     "stability": ("Stability", "稳定期"),
@@ -583,50 +614,82 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def t(key: str, lang: str = "en") -> str:
-    """Translate a term key into ``lang`` ("en" or "zh")."""
+def _resolve(key, context: str | None) -> str | None:
+    if not isinstance(key, str):
+        return None
+    for candidate in ((f"{context}.{key}",) if context else ()) + (key,):
+        candidate = TERM_ALIASES.get(candidate, candidate)
+        if candidate in TERMS:
+            return candidate
+    return None
+
+
+def t(key: str, lang: str = "en", *, context: str | None = None) -> str:
+    """Translate one of crmlab's term keys into ``lang`` ("en" or "zh"), looking in ``context`` first."""
     check_lang(lang)
-    try:
-        en, zh = TERMS[TERM_ALIASES.get(key, key)]
-    except KeyError:
-        raise CrmlabValueError(f"no term {key!r} in crmlab.i18n.TERMS") from None
+    resolved = _resolve(key, context)
+    if resolved is None:
+        raise CrmlabValueError(f"no term {key!r}{f' (context {context!r})' if context else ''} in crmlab.i18n.TERMS")
+    en, zh = TERMS[resolved]
     return zh if lang == "zh" else en
 
 
-def is_term(label) -> bool:
-    """True if ``label`` is a term key or an alias of one (see ``TERM_ALIASES``)."""
-    return isinstance(label, str) and (label in TERMS or label in TERM_ALIASES)
+def is_term(label, *, context: str | None = None) -> bool:
+    """True if ``label`` is a term key (in ``context`` or globally) or an alias of one."""
+    return _resolve(label, context) is not None
 
 
-def translate_labels(labels: Iterable[str], lang: str = "en") -> list[str]:
-    """Translate term keys; labels that are not keys (e.g. attribute names) pass through unchanged."""
+def label(key, lang: str = "en", *, context: str | None = None):
+    """The one fallback rule: a term is translated, anything else (a user's name, a number) is returned unchanged."""
+    return t(key, lang, context=context) if is_term(key, context=context) else key
+
+
+def translate_labels(labels: Iterable, lang: str = "en", *, context: str | None = None) -> list:
+    """:func:`label` applied to each label."""
     check_lang(lang)
-    return [t(x, lang) if is_term(x) else x for x in labels]
+    return [label(x, lang, context=context) for x in labels]
 
 
-def _translate_index(index: pd.Index, lang: str) -> pd.Index:
-    """Translate the string values and the names of an index (each level of a MultiIndex) that are term keys."""
-    names = translate_labels(index.names, lang)
+VOCABULARY = frozenset({
+    "value_class", "tier", "quadrant_zone", "zone", "action", "diagonal_zone", "competitor_zone", "segment", "strategy",
+    "stage", "relationship_level", "number_of_customers_level", "margin_level", "setting", "item_setting", "gap_key",
+    "component", "profit_component", "importance_method", "grade", "kano_category", "model", "convention", "metric",
+})
+"""Dimensions (index or column names) whose *values* are crmlab's own keys and are translated in tables."""
+
+
+def _translate_index(index: pd.Index, lang: str, context: str | None, values: bool) -> pd.Index:
+    names = translate_labels(index.names, lang, context=context)
     if isinstance(index, pd.MultiIndex):
-        levels = [_translate_index(index.get_level_values(i), lang) for i in range(index.nlevels)]
+        levels = [_translate_index(index.get_level_values(i), lang, context, values or index.names[i] in VOCABULARY)
+                  for i in range(index.nlevels)]
         return pd.MultiIndex.from_arrays(levels, names=names)
-    if (pd.api.types.is_object_dtype(index) or pd.api.types.is_string_dtype(index)) and any(map(is_term, index)):
-        index = pd.Index(translate_labels(index, lang))
+    if values and (pd.api.types.is_object_dtype(index) or pd.api.types.is_string_dtype(index)):
+        index = pd.Index(translate_labels(index, lang, context=context))
     return index.set_names(names)
 
 
-def label_table(table: pd.DataFrame | pd.Series, lang: str = "en") -> pd.DataFrame | pd.Series:
-    """Return a copy of ``table`` (DataFrame or Series) labelled for display in ``lang``.
+def label_table(table: pd.DataFrame | pd.Series, lang: str = "en", *, context: str | None = None,
+                user_columns: bool = False) -> pd.DataFrame | pd.Series:
+    """A copy of ``table`` labelled for display in ``lang`` (see the module docstring for what is translated).
 
-    Column and index values, the values of every MultiIndex level, index/column names and a
-    Series' name are translated when they are term keys; other labels (attribute names, numbers,
-    dates) pass through unchanged.  Cell values are never touched.
+    Headers: column labels (unless ``user_columns=True``: the columns are user names, e.g.
+    construct scores), index and column names, a Series' name.  Values: the index when its
+    name is in :data:`VOCABULARY`, and the cells of columns whose name is in it.  Everything
+    else — row labels such as constructs or customers, numbers, dates — is left as it is.
     """
     check_lang(lang)
     out = table.copy()
-    out.index = _translate_index(out.index, lang)
     if isinstance(out, pd.DataFrame):
-        out.columns = _translate_index(out.columns, lang)
-    elif is_term(out.name):
-        out.name = t(out.name, lang)
+        for col in out.columns:
+            if col in VOCABULARY and (pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col])):
+                out[col] = [label(v, lang, context=context) for v in out[col]]
+        columns = out.columns
+        out.columns = (columns.set_names(translate_labels(columns.names, lang, context=context)) if user_columns
+                       else _translate_index(columns, lang, context, values=True))
+    elif out.name in VOCABULARY and (pd.api.types.is_object_dtype(out) or pd.api.types.is_string_dtype(out)):
+        out = pd.Series([label(v, lang, context=context) for v in out], index=out.index, name=out.name)
+    out.index = _translate_index(out.index, lang, context, values=out.index.name in VOCABULARY)
+    if isinstance(out, pd.Series):
+        out.name = label(out.name, lang, context=context)
     return out

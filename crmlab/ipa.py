@@ -74,7 +74,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .i18n import TERMS, check_lang, t
 from .results import wald_table
 from .validation import (
     CrmlabValueError,
@@ -333,40 +332,9 @@ class IPAResult:
         out["n_attributes"] = self.table["quadrant"].value_counts().reindex(out.index, fill_value=0)
         return out
 
-    def rules_table(self, lang: str = "en") -> pd.DataFrame:
-        """:attr:`rules` for display, with zone names and actions in ``lang``."""
-        check_lang(lang)
-        out = self.rules
-        out["zone"] = [t(z, lang) for z in out["zone"]]
-        out["action"] = [t(a, lang) for a in out["action"]]
-        return out
-
-    def summary(self, lang: str = "en") -> pd.DataFrame:
-        """Display table: values, quadrant with its name and action in ``lang``, method and crosshair named."""
-        check_lang(lang)
-        out = self.table.copy()
-        out["zone"] = [t(z, lang) for z in out["zone"]]
-        out["action"] = [t(a, lang) for a in out["action"]]
-        if "diagonal_zone" in out:
-            out["diagonal_zone"] = [t(z, lang) for z in out["diagonal_zone"]]
-        out["importance_method"] = method_label(self.settings["method"], lang)
-        out["crosshair"] = describe_crosshair(self, lang)
-        return out
-
-
-def method_label(method: str, lang: str = "en") -> str:
-    """Display name of an importance method (the i18n term when there is one, else the name as given)."""
-    key = f"method_{method}"
-    return t(key, lang) if key in TERMS else str(method)
-
-
-def describe_crosshair(result: IPAResult, lang: str = "en") -> str:
-    """One-line description of a result's crosshair: rules and positions on both axes."""
-    parts = []
-    for axis, rule in zip(("performance", "importance"), result.settings["crosshair"]):
-        name = t(f"crosshair_{rule}", lang) if isinstance(rule, str) else t("crosshair_given", lang)
-        parts.append(f"{t('ipa_' + axis, lang)}: {name} = {result.crosshair[axis]:.3g}")
-    return "; ".join(parts)
+    def summary(self) -> pd.DataFrame:
+        """The per-attribute table: values, quadrant letter, zone and action keys (display it with ``label_table``)."""
+        return self.table.copy()
 
 
 def _check_attribute_match(performance: pd.Series, other: pd.Series, *, name: str) -> None:
@@ -726,10 +694,10 @@ class ImportancePerformance:
         self._data_matrix = self._matrix(data)
         return self
 
-    def summary(self, lang: str = "en") -> pd.DataFrame:
-        """The fitted quadrant table for display (see :meth:`IPAResult.summary`)."""
+    def summary(self) -> pd.DataFrame:
+        """The fitted quadrant table (see :meth:`IPAResult.summary`)."""
         check_is_fitted(self, "result_")
-        return self.result_.summary(lang)
+        return self.result_.summary()
 
     # -- bootstrap -------------------------------------------------------------
     def bootstrap(self, *, n_boot: int = 500, random_state: int | None = 0, level: float = 0.95) -> QuadrantStability:

@@ -164,35 +164,21 @@ def satisfaction_difference(*, perceived, expected):
 
 
 SERVICE_QUALITY_GAPS = pd.DataFrame(
-    [
-        (1, "gap_understanding", "理解差距", "Knowledge gap: management's perception of customer expectations vs the expectations themselves",
-         "经营者对客户预期的理解不正确", "management survey vs customer E"),
-        (2, "gap_procedure", "程序差距", "Standards gap: management's perception vs service-quality specifications",
-         "顾客预期没有转换成适当的程序步骤", "audit of service standards"),
-        (3, "gap_behaviour", "行为差距", "Delivery gap: specifications vs service actually delivered",
-         "提供的服务和服务标准有所差异", "operational/mystery-shopper data"),
-        (4, "gap_promotion", "促销差距", "Communication gap: service delivered vs what external communications promised",
-         "许诺的服务和实际服务质量之间的差距", "promises vs delivery records"),
-        (5, "gap_perception", "感受差距", "Customer gap: expected service vs perceived service (= f(gaps 1–4))",
-         "顾客感受到的服务水平和实际提供的服务有所差异", "SERVQUAL P − E (this module)"),
-    ],
-    columns=["gap", "key", "name_zh", "definition_en", "definition_seed_zh", "measured_by"],
+    {"gap": [1, 2, 3, 4, 5],
+     "gap_key": ["gap_understanding", "gap_procedure", "gap_behaviour", "gap_promotion", "gap_perception"],
+     "measured_by_servqual": [False, False, False, False, True]},
 ).set_index("gap")
 
 
-def service_quality_gaps(lang: str = "en") -> pd.DataFrame:
+def service_quality_gaps() -> pd.DataFrame:
     """The five gaps of the service-quality gap model (Parasuraman et al. 1985; seed 003 §2.3.1(5)).
 
-    Numbering and English definitions follow Parasuraman et al.; ``definition_seed_zh`` quotes
-    the seed's wording.  ``measured_by`` says which data measure each gap: only gap 5 is
-    measured by SERVQUAL's perception − expectation scores (see the module docstring).
-    ``name`` is the gap's name in ``lang``.
+    ``gap_key`` is the gap's key; its name, definition (Parasuraman et al.'s in English, the
+    seed's wording in Chinese) and the data that measure it are terms ``<key>``,
+    ``<key>_definition`` and ``<key>_data`` of the term table.  Only gap 5 is measured by
+    SERVQUAL's perception − expectation scores (``measured_by_servqual``; see the module docstring).
     """
-    from .i18n import t
-
-    out = SERVICE_QUALITY_GAPS.copy()
-    out.insert(0, "name", [t(k, lang) for k in out["key"]])
-    return out
+    return SERVICE_QUALITY_GAPS.copy()
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .i18n import t
 from .validation import (
     CrmlabValueError,
     _preview,
@@ -302,11 +301,11 @@ class ValueMatrix:
                 "cutoff_current": self.cutoffs_["current"], "cutoff_potential": self.cutoffs_["potential"],
                 "n_customers": len(self.scores_), "n_imputed_cells": int(self.imputed_.to_numpy().sum())}
         rows.update({f"n_{c}": int(counts[c]) for c in VALUE_CLASSES})
-        return pd.DataFrame({"value": list(rows.values())}, index=pd.Index(list(rows), name="item"))
+        return pd.DataFrame({"value": list(rows.values())}, index=pd.Index(list(rows), name="setting"))
 
-    def profile(self, data: pd.DataFrame | None = None, *, revenue: str | None = None, profit: str | None = None,
-                lang: str = "en") -> pd.DataFrame:
-        """Per class: count, share of customers, share of revenue/profit, mean scores and mean indicators, strategy."""
+    def profile(self, data: pd.DataFrame | None = None, *, revenue: str | None = None, profit: str | None = None) -> pd.DataFrame:
+        """Per class: count, share of customers, share of revenue/profit, mean scores and mean indicators, and the
+        key of the class's strategy (seed 004 §3; displayed through the term table)."""
         check_is_fitted(self, "scores_")
         frame = self.scores_.join(self.encoded_)
         money = [c for c in (revenue, profit) if c is not None]
@@ -326,8 +325,7 @@ class ValueMatrix:
                 out[key] = (g[f"_{c}"].sum() / data[c].sum()).reindex(VALUE_CLASSES)
         means = g[[c for c in frame.columns if c not in ("value_class",) and not c.startswith("_")]].mean().reindex(VALUE_CLASSES)
         out = out.join(means.add_prefix("mean_"))
-        out["name"] = [t(f"vm_{c}", lang) for c in VALUE_CLASSES]
-        out["strategy"] = [t(f"vm_{c}_strategy", lang) for c in VALUE_CLASSES]
+        out["strategy"] = [f"vm_{c}_strategy" for c in VALUE_CLASSES]
         out.index.name = "value_class"
         return out
 
@@ -543,7 +541,7 @@ def tier_kpis(tiers_before: pd.Series, tiers_after: pd.Series, *, order: Sequenc
                        "upgraded_customers": int((ra < rb).sum()), "downgraded_customers": int((ra > rb).sum()),
                        "new_customer_rate": len(new) / n0, "churn_rate": len(lost) / n0,
                        "retention_rate": len(both) / n0, "upgrade_rate": float((ra < rb).sum() / n0),
-                       "downgrade_rate": float((ra > rb).sum() / n0)})
+                       "downgrade_rate": float((ra > rb).sum() / n0)}).rename_axis("metric")
     frm = pd.concat([b[both], pd.Series("new", index=new), b[lost]])
     to = pd.concat([a[both], a[new], pd.Series("lost", index=lost)])
     mig = pd.crosstab(pd.Categorical(frm.to_numpy(), categories=[*order, "new"]),

@@ -15,17 +15,45 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAKE_CASE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
 
 
-def test_columns_index_values_and_names_are_translated():
+def test_headers_are_translated_and_user_names_pass_through():
     df = pd.DataFrame({"cash_flow": [1.0, 2.0], "Attribute X": [3.0, 4.0]},
                       index=pd.Index(["tangibles", "Brand A"], name="dimension"))
     df.columns.name = "clv_tier"
     zh = label_table(df, "zh")
     assert list(zh.columns) == ["现金流", "Attribute X"]
-    assert list(zh.index) == ["有形性", "Brand A"]
+    assert list(zh.index) == ["tangibles", "Brand A"]  # row labels are the user's names, even when they spell a term
     assert zh.index.name == "维度" and zh.columns.name == "客户类型"
     en = label_table(df, "en")
-    assert list(en.columns) == ["Cash flow", "Attribute X"] and list(en.index) == ["Tangibles", "Brand A"]
+    assert list(en.columns) == ["Cash flow", "Attribute X"] and list(en.index) == ["tangibles", "Brand A"]
     assert en.index.name == "Dimension" and en.columns.name == "CLV tier"
+
+
+def test_a_construct_named_like_a_term_keeps_its_name():
+    # issue: a survey's construct COMP (competence) was shown as "Customer complaints" / 顾客抱怨
+    paths = pd.DataFrame({"estimate": [0.4]}, index=pd.Index(["COMP -> SAT"], name="path"))
+    r2 = pd.Series([0.5, 0.3], index=pd.Index(["COMP", "SAT"], name="construct"), name="r_squared")
+    scores = pd.DataFrame({"COMP": [0.1], "value": [0.2]})
+    for lang in ("en", "zh"):
+        assert list(label_table(paths, lang).index) == ["COMP -> SAT"]
+        assert list(label_table(r2, lang).index) == ["COMP", "SAT"]
+        assert list(label_table(scores, lang, user_columns=True).columns) == ["COMP", "value"]
+
+
+def test_vocabulary_dimensions_translate_their_values():
+    classes = pd.DataFrame({"count": [3, 4], "strategy": ["vm_high_high_strategy", "vm_low_low_strategy"]},
+                           index=pd.Index(["high_high", "low_low"], name="value_class"))
+    zh = label_table(classes, "zh")
+    assert list(zh.index) == [t("high_high", "zh"), t("low_low", "zh")] and zh.iloc[0, 1] == t("vm_high_high_strategy", "zh")
+    assert zh.index.name == t("value_class", "zh")
+
+
+def test_context_terms_come_first():
+    from crmlab.i18n import label
+
+    assert t("component", "zh", context="satisfaction") == "主成分"
+    assert label("component", "zh", context="nowhere") == "component"  # the one fallback rule: unknown stays as given
+    with pytest.raises(Exception, match="no term 'no_such_key'"):
+        t("no_such_key", "zh")
 
 
 def test_english_labels_are_the_english_terms():
@@ -42,13 +70,12 @@ def test_aliases_reuse_existing_terms():
 
 
 def test_multiindex_levels_and_names():
-    idx = pd.MultiIndex.from_tuples([("current", "cum_amount"), ("potential", "Widget"), ("current", 3)],
-                                    names=["criterion", "indicator"])
+    idx = pd.MultiIndex.from_tuples([("vip", "cum_amount"), ("major", "Widget"), ("vip", 3)], names=["tier", "indicator"])
     cols = pd.MultiIndex.from_tuples([("revenue", "mean"), ("cost", "x1")])
     df = pd.DataFrame([[1, 2], [3, 4], [5, 6]], index=idx, columns=cols)
     zh = label_table(df, "zh")
-    assert list(zh.index) == [("当前价值层", "累计交易额"), ("潜在价值层", "Widget"), ("当前价值层", 3)]
-    assert list(zh.index.names) == ["准则", "indicator"]
+    assert list(zh.index) == [("VIP客户", "cum_amount"), (t("major", "zh"), "Widget"), ("VIP客户", 3)]
+    assert list(zh.index.names) == [t("tier", "zh"), "indicator"]
     assert list(zh.columns) == [("收入", "均值"), ("成本", "x1")]
 
 

@@ -166,7 +166,10 @@ def test_quadrants_by_hand_with_tie_rule(toy):
     assert res.table.loc["q", "zone"] == "repair" and res.table.loc["q", "action"] == "action_repair"
     assert res.rules.loc["B", "performance"] == "< 4" and res.rules.loc["B", "importance"] == "≥ 3"
     assert res.rules["n_attributes"].tolist() == [2, 1, 1, 1]
-    assert res.rules_table("zh").loc["A", "zone"] == "A 优势区" and res.rules_table("en").loc["B", "action"] == "fix first"
+    from crmlab.i18n import label_table
+
+    zh, en = label_table(res.rules, "zh", context="ipa"), label_table(res.rules, "en", context="ipa")
+    assert zh.loc["A", "区域"] == "A 优势区" and en.loc["B", "Action"] == "fix first"
 
 
 def test_crosshair_rules(toy):
@@ -246,11 +249,16 @@ def test_model_based_map_with_pls_recovers_known_ordering():
     assert res.table.loc["quality", "quadrant"] == "B"
 
 
-def test_summary_names_method_and_crosshair(survey):
-    summary = fit(survey, "relative_weights").summary("zh")
-    assert summary["importance_method"].iloc[0].startswith("相对权重")
-    assert "均值" in summary["crosshair"].iloc[0]
-    assert summary.loc["checkout_speed", "zone"] == "B 修补区"
+def test_summary_holds_keys_and_presentation_names_method_and_crosshair(survey):
+    from crmlab.i18n import label_table
+    from crmlab.plotting.ipa import describe_crosshair, method_label
+
+    model = fit(survey, "relative_weights")
+    summary = model.summary()
+    assert summary.loc["checkout_speed", "zone"] == "repair"  # computation returns keys
+    assert label_table(summary, "zh", context="ipa").loc["checkout_speed", "区域"] == "B 修补区"
+    assert method_label(model.result_.settings["method"], "zh").startswith("相对权重")
+    assert "均值" in describe_crosshair(model.result_, "zh")
 
 
 # ---------------------------------------------------------------- stability

@@ -69,11 +69,13 @@ def test_servqual_recovers_true_gaps_on_bundled_data():
 
 
 def test_gap_model_frame_has_five_gaps_with_gap5_measured_by_servqual():
+    from crmlab.i18n import label_table, t
+
     frame = service_quality_gaps()
-    assert list(frame.index) == [1, 2, 3, 4, 5]
-    assert set(frame["name_zh"]) == {"促销差距", "理解差距", "程序差距", "行为差距", "感受差距"}
-    assert "P − E" in frame.loc[5, "measured_by"]
-    assert service_quality_gaps("zh").loc[4, "name"] == "促销差距"
+    assert list(frame.index) == [1, 2, 3, 4, 5] and frame["measured_by_servqual"].tolist() == [False] * 4 + [True]
+    assert {t(k, "zh") for k in frame["gap_key"]} == {"促销差距", "理解差距", "程序差距", "行为差距", "感受差距"}
+    assert "perception − expectation" in t(f"{frame.loc[5, 'gap_key']}_data", "en")
+    assert label_table(frame, "zh").loc[4, "差距"] == "促销差距"  # gap keys are crmlab's vocabulary: translated
 
 
 # ------------------------------------------------------------------ §1.3 CSI, PCA, regression

@@ -126,14 +126,17 @@ def test_tie_rule_at_given_cutoff(customers):
 
 def test_profile_shares_and_strategy(customers):
     vm = ValueMatrix(INDICATORS, dimension_weights={"current": 0.39, "potential": 0.61}).fit(customers)
-    prof = vm.profile(customers, revenue="revenue", profit="profit", lang="zh")
+    prof = vm.profile(customers, revenue="revenue", profit="profit")
     assert prof["count"].sum() == 21
     assert prof["customer_share"].sum() == pytest.approx(1)
     assert prof["revenue_share"].sum() == pytest.approx(1)
     hh = vm.scores_["value_class"] == "high_high"
     assert prof.loc["high_high", "revenue_share"] == pytest.approx(customers.loc[hh, "revenue"].sum() / customers["revenue"].sum())
-    assert prof.loc["high_high", "name"] == "高当前价值·高潜在价值"
-    assert "mean_gross_profit" in prof.columns and "strategy" in prof.columns
+    from crmlab.i18n import label_table, t
+
+    shown = label_table(prof, "zh")
+    assert shown.index[0] == t("high_high", "zh") and shown.iloc[0][t("strategy", "zh")] == t("vm_high_high_strategy", "zh")
+    assert "mean_gross_profit" in prof.columns and prof.loc["high_high", "strategy"] == "vm_high_high_strategy"
     np.testing.assert_allclose(vm.scores_["total_value"], 0.39 * vm.scores_["current_value"] + 0.61 * vm.scores_["potential_value"])
 
 

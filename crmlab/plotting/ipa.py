@@ -16,13 +16,27 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Rectangle
 from scipy import stats
 
-from ..i18n import check_lang, t
-from ..ipa import QUADRANTS, IPAResult, QuadrantStability, describe_crosshair, method_label
+from ..i18n import check_lang, is_term, label, t
+from ..ipa import QUADRANTS, IPAResult, QuadrantStability
 from ..validation import CrmlabValueError
 from . import FIGSIZE_SQUARE, new_axes, use_style
 
 QUADRANT_COLORS = {"A": "#3a9d5d", "B": "#c0392b", "C": "#7f7f7f", "D": "#1f5a96"}
 COMPETITOR_COLOR = "#d9822b"
+
+
+def method_label(method: str, lang: str = "en") -> str:
+    """Display name of an importance method (its term when crmlab has one, else the name as given)."""
+    return label(f"method_{method}", lang) if is_term(f"method_{method}") else str(method)
+
+
+def describe_crosshair(result: IPAResult, lang: str = "en") -> str:
+    """One-line description of a result's crosshair: rules and positions on both axes."""
+    parts = []
+    for axis, rule in zip(("performance", "importance"), result.settings["crosshair"]):
+        name = t(f"crosshair_{rule}", lang) if isinstance(rule, str) else t("crosshair_given", lang)
+        parts.append(f"{t('ipa_' + axis, lang)}: {name} = {result.crosshair[axis]:.3g}")
+    return "; ".join(parts)
 
 
 def _labels(attributes, labels: Mapping[str, str] | None) -> list[str]:

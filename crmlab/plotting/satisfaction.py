@@ -197,7 +197,7 @@ def plot_pca_index(pca, *, axes=None, lang: str = "en"):
     ax1.plot(x, ev["cumulative_ratio"], "o-", color="#d9822b", ms=4)
     ax1.set_xticks(x, list(ev.index), fontsize=8, rotation=45)
     ax1.set_ylim(0, 1.05)
-    ax1.set_xlabel(t("component", lang))
+    ax1.set_xlabel(t("component", lang, context="satisfaction"))
     ax1.set_ylabel(t("explained_ratio", lang))
     w = pca.weights_
     ax2.barh(np.arange(len(w))[::-1], w.to_numpy(), color="#3a9d5d")
@@ -219,7 +219,7 @@ def plot_csi(result, *, ax=None, lang: str = "en"):
         ax.text(c, yi, f"  {wt:.2f} · {m:.2f}", va="center", fontsize=8)
     ax.set_yticks(y, list(items.index))
     ax.set_xlim(0, items["contribution"].max() * 1.45)
-    ax.set_xlabel(t("contribution", lang))
+    ax.set_xlabel(t("contribution", lang, context="satisfaction"))
     ax.set_ylabel(t("item", lang))
     ax.set_title(f"{t('csi_title', lang)}\nCSI = {result.csi:.2f}  ({result.csi_100:.1f} / 100)", fontsize=11.5)
     return ax
