@@ -580,6 +580,18 @@ TERMS.update({
 })
 
 
+# --- reports ----------------------------------------------------------------
+TERMS.update({
+    "section_skipped": ("Skipped — {section}: the data given do not include {need}.",
+                        "已跳过「{section}」：所给数据不含{need}。"),
+    "summary_title": ("Summary of findings", "主要结论"),
+    "section_kano": ("Kano model", "卡诺模型"),
+    "need_kano_answers": ("Kano answer pairs (functional and dysfunctional questions)", "卡诺问卷的正反向问题答案"),
+    "summary_nothing": ("This run produced no findings to summarise (no section had its input).",
+                        "本次运行没有可总结的结论（各部分均缺少所需数据）。"),
+})
+
+
 # Table headers and index values that say the same as an existing term reuse its key.
 TERM_ALIASES: dict[str, str] = {
     "performance": "ipa_performance",

@@ -68,12 +68,21 @@ def to_jsonable(value: Any) -> Any:
     raise CrmlabValueError(f"cannot record a value of type {type(value).__name__}; record numbers, strings, lists, dicts, Series or DataFrames")
 
 
+_RECORDED: dict[str, Any] = {}
+
+
+def recorded() -> dict[str, Any]:
+    """The results recorded so far in this kernel, as they reach the report JSON (for the summary cell)."""
+    return dict(_RECORDED)
+
+
 def record(name: str, value: Any, *, display: bool = True) -> None:
     """Record a key result ``name`` for the report JSON (shown as a one-line note in the notebook)."""
     if not isinstance(name, str) or not name:
         raise CrmlabValueError(f"result name must be a non-empty string, got {name!r}")
     payload = {"name": name, "value": to_jsonable(value)}
     json.dumps(payload)  # fail here, not in the runner, if something slipped through
+    _RECORDED[name] = payload["value"]
     if display:
         from IPython.display import display as ipy_display
 
