@@ -17,6 +17,8 @@ reports folder) and creates the staging folder ``reports/.incomplete-<id>/``;
 index, renames the staging folder to its dated name and — only when the run
 covered every notebook of the folder and every one succeeded — re-points
 ``reports/latest`` under a lock, never to an older run than the one it points at.
+A notebook that declares an ``interactive`` parameter (its what-if control panel) gets
+``interactive = False`` unless the run sets it: reports are static.
 An interrupted run (Ctrl-C, SIGTERM, SIGHUP) stops its workers and kernels and
 removes its staging folder; staging folders left by a runner that was killed
 outright are removed by the next run.
@@ -211,6 +213,9 @@ def plan_run(
     known = {p.stem for p in discover_notebooks(notebooks_dir)}
     given = resolve_parameters(declared, file_params=file_params, overrides=overrides, known=known)
     check_studies(given, notebooks_dir)
+    for stem, params in given.items():  # reports are static: what-if panels stay off unless asked for
+        if "interactive" in declared[stem] and "interactive" not in params:
+            params["interactive"] = False
     latest = reports_dir / "latest"
     if latest.exists() and not latest.is_symlink():
         raise ReportsFolderError(f"{latest} is a real folder or file, not the link crmlab maintains; move it away")
