@@ -250,7 +250,7 @@ def apply_missing_codes(table: pd.DataFrame, codes, *, skip: Sequence[str] = ())
 
 
 # =========================================================================== readers
-def _read_csv(path: Path, *, encoding, sep, header_row, skip_after_header, text_columns, nrows):
+def _read_csv(path: Path, *, encoding, sep, header_row, skip_after_header, text_columns, nrows, names=None):
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -263,8 +263,25 @@ def _read_csv(path: Path, *, encoding, sep, header_row, skip_after_header, text_
         codecs.lookup(encoding)
     except LookupError:
         raise CrmlabValueError(f"encoding {encoding!r} is not a known text encoding") from None
+    if sep == "whitespace":  # runs of spaces or tabs (e.g. the CDNOW files)
+        table = pd.read_csv(path, sep=r"\s+", header=None if names else header_row, names=names, encoding=encoding,
+                            dtype={c: str for c in text_columns}, nrows=nrows, skiprows=skip_after_header or None)
+        return table, {"encoding": encoding, "sep": "whitespace"}, {}, {}
     text = head.decode(encoding, errors="ignore")
     lines = text.splitlines()
+    if names:
+        sep = sep or sniff_separator("\n".join(lines[:60]))
+        read = pacsv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf8") else encoding, column_names=list(names),
+                                 block_size=1 << 24)
+        convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in text_columns if c in names},
+                                       null_values=NULL_TEXT, strings_can_be_null=True)
+        try:
+            arrow = pacsv.read_csv(path, read_options=read, parse_options=pacsv.ParseOptions(delimiter=sep),
+                                   convert_options=convert)
+        except pa.ArrowInvalid as exc:
+            raise CrmlabValueError(f"{path} could not be parsed with the {len(names)} names given: {exc}") from None
+        table = arrow.to_pandas()
+        return (table.iloc[:nrows] if nrows is not None else table), {"encoding": encoding, "sep": sep}, {}, {}
     sep = sep or sniff_separator("\n".join(lines[header_row:header_row + 60]))
     header_text = list(csv.reader(io.StringIO("\n".join(lines[: header_row + 1 + skip_after_header])), delimiter=sep))
     if len(header_text) <= header_row:
@@ -339,8 +356,11 @@ def _read_spss(path: Path, *, text_columns, nrows):
 def read_table(path, *, format: str | None = None, encoding: str | None = None, sep: str | None = None,
                sheet: str | int | None = None, header_row: int = 0, skip_after_header: int = 0,
                missing_codes=None, id_columns: Sequence[str] = (), date_columns: Mapping[str, str | None] | Sequence[str] = (),
-               nrows: int | None = None) -> TableRead:
-    """Read a CSV/TSV, Excel, SPSS or Parquet file the one crmlab way (see the module docstring)."""
+               nrows: int | None = None, names: Sequence[str] | None = None) -> TableRead:
+    """Read a CSV/TSV, Excel, SPSS or Parquet file the one crmlab way (see the module docstring).
+
+    Text files without a header row take their column ``names``; ``sep="whitespace"`` splits on runs of spaces/tabs.
+    """
     path = Path(path)
     if not path.is_file():
         raise CrmlabValueError(f"file {path} does not exist" + (" (it is a folder)" if path.is_dir() else ""))
@@ -348,8 +368,10 @@ def read_table(path, *, format: str | None = None, encoding: str | None = None, 
     for name, v in (("header_row", header_row), ("skip_after_header", skip_after_header)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise CrmlabValueError(f"{name} must be a whole number >= 0, got {v!r}")
-    if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
-        raise CrmlabValueError(f"sep must be one character, got {sep!r}")
+    if sep is not None and sep != "whitespace" and (not isinstance(sep, str) or len(sep) != 1):
+        raise CrmlabValueError(f"sep must be one character or 'whitespace', got {sep!r}")
+    if names is not None and (isinstance(names, str) or len(set(names)) != len(names)):
+        raise CrmlabValueError(f"names must be a list of distinct column names, got {names!r}")
     id_columns = [id_columns] if isinstance(id_columns, str) else list(id_columns)
     dates = {c: None for c in ([date_columns] if isinstance(date_columns, str) else date_columns)} \
         if not isinstance(date_columns, Mapping) else dict(date_columns)
@@ -357,7 +379,7 @@ def read_table(path, *, format: str | None = None, encoding: str | None = None, 
     if fmt == "csv":
         table, detected, question_text, labels = _read_csv(path, encoding=encoding, sep=sep, header_row=header_row,
                                                            skip_after_header=skip_after_header, text_columns=text_columns,
-                                                           nrows=nrows)
+                                                           nrows=nrows, names=names)
     elif fmt == "excel":
         table, detected, question_text, labels = _read_excel(path, sheet=sheet, header_row=header_row,
                                                              skip_after_header=skip_after_header, text_columns=set(id_columns),

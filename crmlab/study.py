@@ -27,8 +27,9 @@ Kinds and their keys (``path`` and the reader keys are common to all):
 * ``purchases`` — one row per category purchase: ``customer_id``, ``brand``,
   ``monetary_value``, ``our_brand``, optionally ``market`` and ``satisfaction`` columns.
 
-Reader keys: ``format``, ``encoding``, ``sep``, ``sheet``, ``header_row``,
-``skip_after_header``, ``missing_codes``.  Relative paths are relative to the notebooks
+Reader keys: ``format``, ``encoding``, ``sep`` (one character, or ``whitespace``), ``sheet``,
+``header_row``, ``skip_after_header``, ``names`` (column names of a file without a header
+row), ``missing_codes``.  Relative paths are relative to the notebooks
 folder (the notebooks' working directory).
 """
 from __future__ import annotations
@@ -43,7 +44,7 @@ import pandas as pd
 from .readers import read_table
 from .validation import CrmlabValueError, _preview
 
-READER_KEYS = ("path", "format", "encoding", "sep", "sheet", "header_row", "skip_after_header", "missing_codes")
+READER_KEYS = ("path", "format", "encoding", "sep", "sheet", "header_row", "skip_after_header", "names", "missing_codes")
 KIND_KEYS = {
     "survey": ("id", "scale", "constructs", "paths", "overall", "overall_scale", "attributes", "stated_importance",
                "importance_scale", "competitor", "group", "servqual", "kano", "label"),
