@@ -136,6 +136,24 @@ def test_chinese_labels_and_names_carry_their_glyphs(tmp_path):
     assert "<title>第1波: 70</title>" in page
 
 
+def test_the_font_subset_is_cached_while_the_characters_stay_the_same(tmp_path, monkeypatch):
+    reports = tmp_path / "reports"
+    fake_run(reports, 0, {"满意度": {"指数": 70.0}}, label="第1波")
+    calls = []
+    real = history.cjk_font_parts
+    monkeypatch.setattr(history, "cjk_font_parts", lambda chars: calls.append(chars) or real(chars))
+    first = build_history(reports).read_text(encoding="utf-8")
+    fake_run(reports, 1, {"满意度": {"指数": 71.0}}, label="第2波")  # no new Chinese character
+    second = build_history(reports).read_text(encoding="utf-8")
+    assert len(calls) == 1 and "<title>第2波: 71</title>" in second
+    assert re.search(r"base64,[^)]+", first).group(0) == re.search(r"base64,[^)]+", second).group(0)
+    fake_run(reports, 2, {"满意度": {"指数": 72.0}}, label="三月")  # new characters: a new subset
+    build_history(reports)
+    (reports / history.FONT_CACHE).write_text("{broken")  # an unreadable cache is recomputed
+    build_history(reports)
+    assert len(calls) == 3 and "三" in calls[1] and "三" in calls[2]
+
+
 def test_history_needs_an_existing_folder_and_the_cli_rebuilds_it(tmp_path, capsys):
     with pytest.raises(CrmlabValueError, match="does not exist"):
         build_history(tmp_path / "nope")

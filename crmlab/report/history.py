@@ -5,7 +5,8 @@ label, status, start time, links and a few headline results per notebook, and
 draws one small line chart per headline number over the runs (x: the runs,
 oldest to newest, named by label or date).  Charts are inline SVG written here,
 so the page needs no script and no network; Chinese text carries its glyphs
-(:func:`~crmlab.report.html.embed_cjk_font`).
+(:func:`~crmlab.report.html.embed_cjk_font`; the font subset is cached in
+``reports/.history-cjk-font.json`` while the page's Chinese characters stay the same).
 
 Headline results of one notebook in one run (from its ``<nb>.results.json``):
 
@@ -41,7 +42,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..validation import CrmlabValueError
-from .html import STATUS_COLOR, embed_cjk_font
+from .html import STATUS_COLOR, cjk_font_parts, embed_cjk_font
 from .results import is_number
 
 HISTORY_PAGE = "index.html"
@@ -50,6 +51,7 @@ MAX_CHARTS_PER_NOTEBOOK = 12
 MAX_IN_TABLE = 3
 RUN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2}_\d{6})(?:[_-].*)?", re.DOTALL)
 PRUNING_PREFIX = ".pruning-"
+FONT_CACHE = ".history-cjk-font.json"
 
 
 # =========================================================================== the reports folder
@@ -297,8 +299,32 @@ def _run_row(run: Run, latest: str | None) -> str:
             f'<td>{esc(started)}</td><td><ul>{"".join(cells)}</ul></td></tr>')
 
 
-def history_html(runs: list[Run], latest: str | None) -> str:
-    """The history page for ``runs`` (newest first), with the CJK glyphs it uses embedded."""
+def cached_font_parts(cache: Path):
+    """:func:`~crmlab.report.html.cjk_font_parts` remembered in ``cache`` for the last set of characters.
+
+    Subsetting the CJK font takes seconds; the page's Chinese characters rarely change
+    from one rebuild to the next.  An unreadable cache is recomputed; an unwritable one is
+    skipped.
+    """
+    def parts(chars: str) -> tuple[str, str]:
+        try:
+            saved = json.loads(cache.read_text(encoding="utf-8"))
+            if saved["chars"] == chars:
+                return saved["style"], saved["primer"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        style, primer = cjk_font_parts(chars)
+        tmp = cache.with_name(f"{cache.name}-{os.getpid()}")
+        with contextlib.suppress(OSError):
+            tmp.write_text(json.dumps({"chars": chars, "style": style, "primer": primer}), encoding="utf-8")
+            os.replace(tmp, cache)
+        return style, primer
+
+    return parts
+
+
+def history_html(runs: list[Run], latest: str | None, *, font_parts=cjk_font_parts) -> str:
+    """The history page for ``runs`` (newest first), with the CJK glyphs it uses embedded (made by ``font_parts``)."""
     esc = html.escape
     built = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     latest_note = (f'<a href="latest/index.html">latest</a> is <b>{esc(latest)}</b>, the newest run that rendered '
@@ -326,7 +352,7 @@ Only notebooks that succeeded contribute values.</small></p>
 </table>
 </body></html>
 """
-    return embed_cjk_font(page)
+    return embed_cjk_font(page, font_parts)
 
 
 def build_history(reports_dir: str | Path) -> Path:
@@ -334,7 +360,8 @@ def build_history(reports_dir: str | Path) -> Path:
     reports_dir = Path(reports_dir)
     if not reports_dir.is_dir():
         raise CrmlabValueError(f"reports folder {reports_dir} does not exist")
-    page = history_html(scan_runs(reports_dir), latest_target(reports_dir))
+    page = history_html(scan_runs(reports_dir), latest_target(reports_dir),
+                        font_parts=cached_font_parts(reports_dir / FONT_CACHE))
     target = reports_dir / HISTORY_PAGE
     tmp = reports_dir / f".{HISTORY_PAGE}-{os.getpid()}"
     tmp.write_text(page, encoding="utf-8")
