@@ -108,11 +108,11 @@ class Run:
 
     @property
     def x_label(self) -> str:
-        """What the charts call this run: its label, else its start date."""
+        """What the charts call this run: its label, else its start (local date and time to the minute)."""
         m = self.manifest or {}
         if isinstance(m.get("label"), str) and m["label"]:
             return m["label"]
-        return str(m.get("started") or self.folder)[:10]
+        return str(m.get("started") or self.folder)[:16].replace("T", " ")
 
 
 def headline_series(payload: dict) -> dict[str, float | None]:
@@ -203,7 +203,8 @@ def prune_runs(reports_dir: str | Path, keep) -> list[str]:
             os.replace(reports_dir / run.folder, doomed)
             removed.append(run.folder)
     for leftover in reports_dir.glob(f"{PRUNING_PREFIX}*"):
-        shutil.rmtree(leftover)
+        with contextlib.suppress(FileNotFoundError):  # a concurrent prune got there first
+            shutil.rmtree(leftover)
     return removed
 
 
