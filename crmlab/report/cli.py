@@ -1,9 +1,10 @@
-"""Command line: ``crmlab report``, ``crmlab check``, ``crmlab params``, ``crmlab strip`` (also ``python -m crmlab``).
+"""Command line: ``crmlab report``, ``check``, ``history``, ``prune``, ``params``, ``notebooks``, ``strip`` (also ``python -m crmlab``).
 
 Exit status: 0 everything succeeded; 1 a notebook failed or timed out; 2 a usage or
 parameter error (nothing was run); 3 an I/O or environment error (unreadable or
 unwritable files, full disk, missing kernel) or an interrupted run.  Errors are one
-line on stderr, starting ``crmlab: error:``.
+line on stderr, starting ``crmlab: error:``; a run with a failed notebook prints one
+such line naming the notebooks and the run folder, while progress goes to stdout.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import nbformat
 from ..validation import CrmlabValueError
 from ..study import StudyError, is_study, study_from_spec
 from .bilingual import build_notebooks
+from .history import build_history, prune_runs
 from .params import declared_parameters, load_params_file, resolve_parameters
 from .runner import DEFAULT_TIMEOUT_S, RunInterrupted, default_jobs, discover_notebooks, run_reports
 
@@ -57,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--label", help="appended to the run folder name, e.g. the survey wave")
     rep.add_argument("--notebooks-dir", default="notebooks", help="default: %(default)s")
     rep.add_argument("--reports-dir", default="reports", help="default: %(default)s")
+    rep.add_argument("--keep", metavar="N", help="after the run, remove the oldest runs beyond the newest N "
+                                                  "(never the one reports/latest points to)")
+
+    hist = sub.add_parser("history", help="rebuild reports/index.html, the history of every run",
+                          description="List every run in the reports folder and chart each headline result over the runs.")
+    hist.add_argument("--reports-dir", default="reports", help="default: %(default)s")
+
+    prune = sub.add_parser("prune", help="remove the oldest runs beyond the newest N",
+                           description="Remove the oldest finished run folders beyond the newest N, never the one "
+                                       "reports/latest points to nor a run still being written; then rebuild the history page.")
+    prune.add_argument("--keep", metavar="N", required=True, help="how many of the newest runs to keep (>= 1)")
+    prune.add_argument("--reports-dir", default="reports", help="default: %(default)s")
 
     par = sub.add_parser("params", help="list the parameters each notebook declares")
     par.add_argument("notebooks", nargs="*")
@@ -128,9 +142,18 @@ def _dispatch(args) -> int:
         manifest = run_reports(
             args.notebooks or None, notebooks_dir=args.notebooks_dir, reports_dir=args.reports_dir,
             params_file=args.params, overrides=[tuple(p) for p in args.parameter], jobs=args.jobs,
-            timeout=args.timeout, with_code=args.with_code, label=args.label,
+            timeout=args.timeout, with_code=args.with_code, label=args.label, keep=args.keep,
         )
         return EXIT_OK if manifest["status"] == "ok" else EXIT_NOTEBOOK_FAILED
+    if args.command == "prune":
+        removed = prune_runs(args.reports_dir, args.keep)
+        for name in removed:
+            print(f"removed {Path(args.reports_dir) / name}")
+        print(f"{len(removed)} run(s) removed; history page: {build_history(args.reports_dir)}")
+        return EXIT_OK
+    if args.command == "history":
+        print(build_history(args.reports_dir))
+        return EXIT_OK
     if args.command == "params":
         for path in discover_notebooks(Path(args.notebooks_dir), args.notebooks or None):
             print(path.stem)

@@ -38,11 +38,11 @@ def _is_cjk(ch: str) -> bool:
     return ord(ch) >= 0x2E80 and not 0xD800 <= ord(ch) <= 0xDFFF
 
 
-def embed_cjk_font(page: str) -> str:
-    """Embed a subset of the CJK font holding exactly the page's CJK characters (no-op for pages without any)."""
-    chars = sorted({ch for ch in page if _is_cjk(ch)})
-    if not chars:
-        return page
+def cjk_font_parts(chars: str) -> tuple[str, str]:
+    """The ``<style>`` block embedding a subset of the CJK font holding exactly ``chars``, and the primer ``<div>``.
+
+    Subsetting the 16 MB font takes seconds; callers that rebuild the same page often may cache the parts.
+    """
     from fontTools import subset
 
     from ..plotting import cjk_font_path
@@ -72,6 +72,18 @@ def embed_cjk_font(page: str) -> str:
                     for size in range(8, 41) for weight in ("normal", "bold")
                     for family in ("var(--jp-content-font-family)", "var(--jp-code-font-family)"))
     primer = f'<div aria-hidden="true" style="color:transparent;height:0;overflow:visible;pointer-events:none">{spans}</div>'
+    return style, primer
+
+
+def embed_cjk_font(page: str, parts=cjk_font_parts) -> str:
+    """Embed a subset of the CJK font holding exactly the page's CJK characters (no-op for pages without any).
+
+    ``parts(chars) -> (style, primer)`` makes the embedded pieces (:func:`cjk_font_parts`, or a cache of it).
+    """
+    chars = "".join(sorted({ch for ch in page if _is_cjk(ch)}))
+    if not chars:
+        return page
+    style, primer = parts(chars)
     page = page.replace("</head>", style + "</head>", 1)
     return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + primer, page, count=1)
 

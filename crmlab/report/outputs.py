@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from .html import notebook_html, read_notebook
-from .results import read_results
+from .results import read_headlines, read_results
 
 
 def _banner(job: dict, status: str, error: dict | None, duration_s: float) -> str:
@@ -54,7 +54,8 @@ def write_notebook_outputs(job: dict, *, status: str, error: dict | None, durati
     results_file = out_dir / f"{name}.results.json"
     results_file.write_text(
         json.dumps({"notebook": name, "status": status, "parameters": job["effective_parameters"],
-                    "results": results, "error": error}, indent=2, ensure_ascii=False),
+                    "results": results,
+                    "headline": read_headlines(nb), "error": error}, indent=2, ensure_ascii=False),
         encoding="utf-8",
     )
     outputs["results"] = results_file.name

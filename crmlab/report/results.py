@@ -5,6 +5,11 @@ JSON.  It emits a display output with the MIME type :data:`RESULT_MIME`
 (the mechanism scrapbook used; scrapbook itself is unmaintained); the
 runner reads these outputs back from the executed notebook with
 :func:`read_results`.  Inside JupyterLab the reader sees a one-line text.
+
+``record(name, value, headline=True)`` marks a headline result — a number, or a
+flat table of numbers keyed by label (a Series or dict) — that the history page
+(:mod:`crmlab.report.history`) charts over the runs; the payload then carries
+``"headline": true`` and :func:`read_headlines` lists the marked names.
 """
 from __future__ import annotations
 
@@ -76,11 +81,33 @@ def recorded() -> dict[str, Any]:
     return dict(_RECORDED)
 
 
-def record(name: str, value: Any, *, display: bool = True) -> None:
-    """Record a key result ``name`` for the report JSON (shown as a one-line note in the notebook)."""
+def is_number(value: Any) -> bool:
+    """A JSON number (not a bool): what the history page can chart."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_headline(name: str, value: Any) -> None:
+    """A headline is a number (None: missing) or a non-empty flat dict of numbers (None: missing)."""
+    numbers = list(value.values()) if isinstance(value, dict) and value else [value]
+    if not all(v is None or is_number(v) for v in numbers):
+        raise CrmlabValueError(f"headline result {name!r} must be a number or a flat table of numbers keyed by label "
+                               f"(a Series or dict), got {json.dumps(value, ensure_ascii=False)[:80]}")
+
+
+def record(name: str, value: Any, *, display: bool = True, headline: bool = False) -> None:
+    """Record a key result ``name`` for the report JSON (shown as a one-line note in the notebook).
+
+    ``headline=True`` marks it for the history page's charts over the runs; it must
+    then be a number or a flat table of numbers keyed by label (a Series or dict).
+    """
     if not isinstance(name, str) or not name:
         raise CrmlabValueError(f"result name must be a non-empty string, got {name!r}")
+    if not isinstance(headline, bool):
+        raise CrmlabValueError(f"headline must be True or False, got {headline!r}")
     payload = {"name": name, "value": to_jsonable(value)}
+    if headline:
+        _check_headline(name, payload["value"])
+        payload["headline"] = True
     json.dumps(payload)  # fail here, not in the runner, if something slipped through
     _RECORDED[name] = payload["value"]
     if display:
@@ -92,15 +119,24 @@ def record(name: str, value: Any, *, display: bool = True) -> None:
         ipy_display({RESULT_MIME: payload, "text/plain": f"recorded {name} = {text}"}, raw=True)
 
 
-def read_results(nb) -> dict[str, Any]:
-    """Collect every recorded result from an executed notebook (later records of a name win)."""
-    results: dict[str, Any] = {}
+def _payloads(nb) -> dict[str, dict]:
+    """The last recorded payload of each name in an executed notebook, in the order names were first recorded."""
+    payloads: dict[str, dict] = {}
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if RESULT_MIME in data:
-                payload = data[RESULT_MIME]
-                results[payload["name"]] = payload["value"]
-    return results
+                payloads[data[RESULT_MIME]["name"]] = data[RESULT_MIME]
+    return payloads
+
+
+def read_results(nb) -> dict[str, Any]:
+    """Collect every recorded result from an executed notebook (later records of a name win)."""
+    return {name: payload["value"] for name, payload in _payloads(nb).items()}
+
+
+def read_headlines(nb) -> list[str]:
+    """Names of the results whose last record was marked ``headline=True``, in recording order."""
+    return [name for name, payload in _payloads(nb).items() if payload.get("headline") is True]

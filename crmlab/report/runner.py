@@ -16,7 +16,11 @@ reports folder) and creates the staging folder ``reports/.incomplete-<id>/``;
 :func:`execute_plan` runs the workers; :func:`publish_run` writes the manifest and
 index, renames the staging folder to its dated name and — only when the run
 covered every notebook of the folder and every one succeeded — re-points
-``reports/latest`` under a lock, never to an older run than the one it points at.
+``reports/latest`` under a lock, never to an older run than the one it points at;
+then it prunes old runs (``keep``) and rebuilds the history page
+``reports/index.html`` (:mod:`crmlab.report.history`).
+Progress lines go to stdout; warnings and the one-line failure summary of a run
+with a failed notebook go to stderr.
 A notebook that declares an ``interactive`` parameter (its what-if control panel) gets
 ``interactive = False`` unless the run sets it: reports are static.
 An interrupted run (Ctrl-C, SIGTERM, SIGHUP) stops its workers and kernels and
@@ -27,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import math
 import os
@@ -44,6 +47,7 @@ from typing import TextIO
 from .. import __version__
 from ..validation import CrmlabValueError
 from .bilingual import notebook_for_lang
+from .history import build_history, check_keep, prune_runs, reports_lock
 from .html import index_html
 from .outputs import output_names, write_notebook_outputs
 from ..study import StudyError, is_study, study_from_spec
@@ -297,7 +301,8 @@ def _jobs(plan: RunPlan) -> list[tuple[dict, Path]]:
 
 @contextlib.contextmanager
 def _stop_signals_raise():
-    """Within the block SIGTERM and SIGHUP raise :class:`RunInterrupted`, as Ctrl-C raises KeyboardInterrupt."""
+    """Within the block SIGTERM and SIGHUP raise :class:`RunInterrupted` and SIGINT raises KeyboardInterrupt — even
+    when the runner was started with SIGINT ignored (a background job of a non-interactive shell)."""
     def handler(signum, frame):
         raise RunInterrupted(f"signal {signal.Signals(signum).name}")
 
@@ -305,6 +310,7 @@ def _stop_signals_raise():
     try:
         for sig in (signal.SIGTERM, signal.SIGHUP):
             previous[sig] = signal.signal(sig, handler)
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread: leave signals alone
         pass
     try:
@@ -371,16 +377,6 @@ def execute_plan(plan: RunPlan, say) -> dict[str, dict]:
 
 
 # =========================================================================== publish
-@contextlib.contextmanager
-def _latest_lock(reports_dir: Path):
-    with open(reports_dir / ".latest.lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _started_of(run_dir: Path) -> str | None:
     try:
         return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["started_utc"]
@@ -389,9 +385,14 @@ def _started_of(run_dir: Path) -> str | None:
 
 
 def point_latest(reports_dir: Path, run_id: str, started_utc: str) -> bool:
-    """Point ``reports/latest`` at ``run_id`` unless it already points at a run that started later (under a lock)."""
+    """Point ``reports/latest`` at ``run_id`` unless it already points at a run that started later (under a lock).
+
+    A run folder that is gone by then (pruned by a concurrent ``crmlab prune``) is not pointed at.
+    """
     link = reports_dir / "latest"
-    with _latest_lock(reports_dir):
+    with reports_lock(reports_dir):
+        if not (reports_dir / run_id / "manifest.json").is_file():
+            return False
         if link.is_symlink():
             current = _started_of(reports_dir / os.readlink(link))
             if current is not None and current > started_utc:
@@ -404,8 +405,41 @@ def point_latest(reports_dir: Path, run_id: str, started_utc: str) -> bool:
     return True
 
 
-def publish_run(plan: RunPlan, entries: dict[str, dict], duration_s: float, say) -> dict:
-    """Write manifest and index, move the staging folder to its dated name, re-point ``latest``; return the manifest."""
+def failure_summary(manifest: dict) -> str:
+    """One line for stderr naming the notebooks that did not succeed and the run folder (empty for a good run)."""
+    bad = [e for e in manifest["notebooks"] if e["status"] != "ok"]
+    if not bad:
+        return ""
+    which = ", ".join(f"{e['name']} ({e['status']}{': ' + e['error']['ename'] if e.get('error') else ''})" for e in bad)
+    return (f"crmlab: error: {len(bad)} of {len(manifest['notebooks'])} notebook(s) did not succeed: {which}; "
+            f"reports in {manifest['path']}")
+
+
+def _after_publish(reports_dir: Path, keep: int | None, say, warn) -> None:
+    """Prune old runs (``keep``) and rebuild the history page; a failure is one warning line, never a failed run."""
+    if keep is not None:
+        try:
+            removed = prune_runs(reports_dir, keep)
+            if removed:
+                say(f"[crmlab] removed {len(removed)} old run(s) beyond the newest {keep}: {', '.join(removed)}")
+        except Exception as exc:  # noqa: BLE001 - the run is published; report, don't fail it
+            warn(f"crmlab: warning: old runs were not pruned ({type(exc).__name__}: {' '.join(str(exc).split())})")
+    try:
+        say(f"[crmlab] history of all runs: {build_history(reports_dir)}")
+    except Exception as exc:  # noqa: BLE001 - the run is published; report, don't fail it
+        warn(f"crmlab: warning: the history page {reports_dir / 'index.html'} was not rebuilt "
+             f"({type(exc).__name__}: {' '.join(str(exc).split())})")
+
+
+def publish_run(plan: RunPlan, entries: dict[str, dict], duration_s: float, say, *,
+                keep: int | None = None, warn=None) -> dict:
+    """Write manifest and index, move the staging folder to its dated name, re-point ``latest``; return the manifest.
+
+    Then remove the oldest runs beyond the newest ``keep`` (if given) and rebuild the
+    history page ``reports/index.html``; their failures go to ``warn`` (one line each)
+    and do not fail the run.
+    """
+    warn = warn or say
     finished = dt.datetime.now().astimezone()
     ordered = [entries[p.stem] for p in plan.paths]
     n_ok = sum(e["status"] == "ok" for e in ordered)
@@ -446,6 +480,7 @@ def publish_run(plan: RunPlan, entries: dict[str, dict], duration_s: float, say)
         say(f"[crmlab] reports/latest was not updated: this run covered {len(plan.paths)} of the {len(plan.known)} notebooks")
     elif not moved:
         say("[crmlab] reports/latest was not updated: it already points at a run that started later")
+    _after_publish(plan.reports_dir, keep, say, warn)
     return manifest
 
 
@@ -461,7 +496,9 @@ def run_reports(
     timeout: float = DEFAULT_TIMEOUT_S,
     with_code: bool = False,
     label: str | None = None,
+    keep: int | str | None = None,
     stream: TextIO | None = None,
+    errors: TextIO | None = None,
 ) -> dict:
     """Execute notebooks with papermill into a new dated run folder and return the run manifest.
 
@@ -469,11 +506,19 @@ def run_reports(
     before any kernel starts (:class:`~crmlab.report.params.ParameterError`).
     A failing notebook does not stop the others; the manifest's ``status`` is
     ``"ok"`` only if all succeeded.  ``timeout`` is per notebook, in seconds.
+    ``keep``: after publishing, remove the oldest runs beyond the newest ``keep``
+    (:func:`~crmlab.report.history.prune_runs`).  Progress goes to ``stream``
+    (stdout); warnings and, for a run with a failed notebook, one failure summary
+    line (:func:`failure_summary`) go to ``errors`` (stderr).
     """
     stream = stream or sys.stdout
+    keep = None if keep is None else check_keep(keep)
 
     def say(msg: str) -> None:
         print(msg, file=stream, flush=True)
+
+    def warn(msg: str) -> None:
+        print(msg, file=errors or sys.stderr, flush=True)
 
     plan = plan_run(notebooks, notebooks_dir=notebooks_dir, reports_dir=reports_dir, params_file=params_file,
                     overrides=overrides, jobs=jobs, timeout=timeout, with_code=with_code, label=label)
@@ -483,10 +528,13 @@ def run_reports(
             say(f"[crmlab] run {plan.run_id}: {len(plan.paths)} notebook(s), {plan.jobs} worker(s), "
                 f"timeout {plan.timeout:g} s per notebook")
             entries = execute_plan(plan, say)
-            return publish_run(plan, entries, time.monotonic() - t0, say)
+            manifest = publish_run(plan, entries, time.monotonic() - t0, say, keep=keep, warn=warn)
     except BaseException as exc:
         shutil.rmtree(plan.staging, ignore_errors=True)
         if isinstance(exc, (KeyboardInterrupt, RunInterrupted)):
             with contextlib.suppress(Exception):
                 say(f"[crmlab] run interrupted ({exc or 'Ctrl-C'}); workers stopped, nothing published, latest unchanged")
         raise
+    if manifest["status"] != "ok":
+        warn(failure_summary(manifest))
+    return manifest
