@@ -55,7 +55,7 @@ log-parameters, analytic vectorised gradients, customers collapsed to unique
   afterwards on this machine); its MAP fit uses priors, so on CDNOW it gives a = 0.71, b = 2.09 rather
   than the published MLE.  It stays an optional route for users who want posterior
   uncertainty, not a dependency: our summaries use its column names (``frequency``,
-  ``recency``, ``T``, ``monetary_value``), so ``summarize_transactions(...)
+  ``recency``, ``T``, ``monetary_value``), so ``TransactionLog.customer_summary(...)
   .reset_index()`` can be given to it directly.  Standard errors here come from the
   observed information matrix (inverse Hessian of −LL at the MLE).
 """
@@ -72,29 +72,10 @@ from threadpoolctl import ThreadpoolController
 
 from .clv import TIMING_OFFSET, CLVResult, check_periods, check_rate
 from .results import table_and_settings, wald_table
+from .transactions import TIME_UNITS, CustomerSummary, TransactionLog
 from .validation import (CONVERGENCE_POLICIES, CrmlabValueError, check_choice, check_columns, check_convergence,
                          check_is_fitted, check_scalar)
 
-TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0, "Y": 365.25}
-ZERO_AMOUNT_RULES = ("keep", "drop", "error")
-
-
-@dataclass(frozen=True)
-class CustomerSummary:
-    """Per-customer summary of a transaction log (one row per customer) and the conventions that produced it.
-
-    ``settings``: time_unit, days_per_unit, calibration_end, observation_end,
-    zero_amount_rows, zero_amounts, dropped_after_end (log rows after observation_end),
-    customers_first_buying_after_calibration, purchase_rule ("customer-day": purchases by
-    one customer on one day are one transaction).  Every model's ``fit`` and prediction
-    method takes it directly and reads the time unit from it.
-    """
-
-    table: pd.DataFrame
-    settings: dict = field(default_factory=dict)
-
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
 
 @dataclass(frozen=True)
@@ -109,223 +90,6 @@ class BTYDResult:
 
 
 # =========================================================================== reading logs
-def read_transactions(path, *, format: str = "csv", customer: str = "customer_id", date: str = "date",
-                      amount: str = "amount", date_format: str | None = None) -> pd.DataFrame:
-    """Read a transaction log into columns ``customer_id``, ``date`` (datetime64), ``amount``.
-
-    ``format="csv"``: a CSV with the named columns (``date_format`` passed to
-    ``pandas.to_datetime``; ISO dates need none).  ``format="cdnow"``: the whitespace
-    files of the CDNOW data (FHL 2005a) — ``id date(YYYYMMDD) quantity amount``, or with
-    a sample id after the customer id (``CDNOW_sample.txt``); a header line is skipped.  Nothing is dropped; bad
-    dates or amounts raise with the offending rows.
-    """
-    check_choice(format, "format", ("csv", "cdnow"))
-    if format == "cdnow":
-        raw = pd.read_csv(path, sep=r"\s+", header=None, dtype=str)
-        names = {4: ["customer_id", "date", "quantity", "amount"],
-                 5: ["customer_id", "sample_id", "date", "quantity", "amount"]}
-        if raw.shape[1] not in names:
-            raise CrmlabValueError(f"a CDNOW-format file has 4 or 5 whitespace-separated columns, {path} has {raw.shape[1]}")
-        raw.columns = names[raw.shape[1]]
-        if not str(raw["date"].iloc[0]).isdigit():  # a header line (CDNOW_master.txt has one)
-            raw = raw.iloc[1:].reset_index(drop=True)
-        ids = raw["customer_id"]
-        log = pd.DataFrame({"customer_id": ids.astype(np.int64) if ids.str.isdigit().all() else ids,
-                            "date": _parse_dates(raw["date"], "%Y%m%d", "date"),
-                            "amount": _parse_amounts(raw["amount"], "amount")})
-        if "quantity" in raw:
-            log["quantity"] = pd.to_numeric(raw["quantity"])
-        return log
-    raw = pd.read_csv(path)
-    check_columns(raw, [customer, date, amount], name=str(path))
-    return pd.DataFrame({"customer_id": raw[customer], "date": _parse_dates(raw[date], date_format, date),
-                         "amount": _parse_amounts(raw[amount], amount)})
-
-
-def _parse_dates(values: pd.Series, date_format: str | None, name: str) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        out = values
-    elif date_format == "%Y%m%d" and pd.api.types.is_integer_dtype(values):
-        v = values.to_numpy()
-        try:  # fast arithmetic path for integer YYYYMMDD (the CDNOW layout)
-            out = pd.Series(pd.to_datetime({"year": v // 10000, "month": v // 100 % 100, "day": v % 100}), index=values.index)
-        except (ValueError, OverflowError):
-            out = pd.to_datetime(values.astype(str), format=date_format, errors="coerce")
-    else:
-        out = pd.to_datetime(values, format=date_format, errors="coerce")
-    bad = out.isna() & values.notna()
-    if bad.any():
-        raise CrmlabValueError(f"column {name!r} has unparseable dates {values[bad].unique()[:5].tolist()} "
-                               f"at rows {values.index[bad][:5].tolist()} (date_format={date_format!r})")
-    return out
-
-
-def _parse_amounts(values: pd.Series, name: str) -> pd.Series:
-    out = pd.to_numeric(values, errors="coerce")
-    bad = out.isna() & values.notna()
-    if bad.any():
-        raise CrmlabValueError(f"column {name!r} has non-numeric amounts {values[bad].unique()[:5].tolist()} at rows {values.index[bad][:5].tolist()}")
-    infinite = np.isinf(out.to_numpy(dtype=float, na_value=np.nan))
-    if infinite.any():
-        raise CrmlabValueError(f"column {name!r} has infinite amounts {out[infinite].unique()[:5].tolist()} at rows {values.index[infinite][:5].tolist()}")
-    return out
-
-
-# =========================================================================== summaries
-@dataclass(frozen=True)
-class _DailyLog:
-    """Purchases aggregated to one record per customer and calendar day, sorted by (customer, day)."""
-
-    customers: pd.Index      # original ids, position = code
-    cust: np.ndarray         # customer code of each daily record
-    day: np.ndarray          # day number (days since 1970-01-01)
-    amount: np.ndarray       # summed amount of the day
-    starts: np.ndarray       # index of each customer's first daily record
-    zero_amount_rows: int
-    dropped_after_end: int
-
-
-def _daily_log(log: pd.DataFrame, *, customer: str, date: str, amount: str | None, date_format: str | None,
-               zero_amounts: str, end) -> _DailyLog:
-    check_columns(log, [customer, date] + ([amount] if amount else []), name="log")
-    check_choice(zero_amounts, "zero_amounts", ZERO_AMOUNT_RULES)
-    if len(log) == 0:
-        raise CrmlabValueError("log has no rows")
-    ids = log[customer]
-    if ids.isna().any():
-        raise CrmlabValueError(f"log column {customer!r} has missing customer ids at rows {log.index[ids.isna()][:5].tolist()}")
-    if log[date].isna().any():
-        raise CrmlabValueError(f"log column {date!r} has missing dates at rows {log.index[log[date].isna()][:5].tolist()}")
-    dates = _parse_dates(log[date], date_format, date)
-    days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
-    if amount:
-        amt = _parse_amounts(log[amount], amount)
-        if amt.isna().any():
-            raise CrmlabValueError(f"log column {amount!r} has missing amounts at rows {log.index[amt.isna()][:5].tolist()}")
-        amt = amt.to_numpy(dtype=float)
-        if np.any(amt < 0):
-            rows = log.index[amt < 0][:5].tolist()
-            raise CrmlabValueError(f"log column {amount!r} has negative amounts {amt[amt < 0][:5].tolist()} at rows {rows}; "
-                                   "returns/refunds must be netted out before summarising")
-    else:
-        amt = np.zeros(len(log))
-    zero = amt == 0
-    n_zero = int(zero.sum()) if amount else 0
-    keep = np.ones(len(log), dtype=bool)
-    if amount and n_zero:
-        if zero_amounts == "error":
-            raise CrmlabValueError(f"log column {amount!r} has {n_zero} zero amounts (rows {log.index[zero][:5].tolist()}); "
-                                   "pass zero_amounts='keep' (count them as purchases) or 'drop'")
-        if zero_amounts == "drop":
-            keep &= ~zero
-    dropped = 0
-    if end is not None:
-        end_day = np.datetime64(pd.Timestamp(end).date(), "D").astype(np.int64)
-        after = days > end_day
-        dropped = int((after & keep).sum())
-        keep &= ~after
-    if not keep.all():
-        ids, days, amt = ids[keep], days[keep], amt[keep]
-    day0 = days.min()
-    span = int(days.max() - day0) + 1
-    id_values = np.asarray(ids)
-    if pd.api.types.is_integer_dtype(id_values.dtype) and (int(id_values.max()) - int(id_values.min()) + 1) * span < 2 ** 62:
-        id_min = int(id_values.min())  # integer ids pack straight into the sort key (no hashing)
-        raw_code, levels = id_values.astype(np.int64) - id_min, None
-    else:
-        raw_code, levels = pd.factorize(ids, sort=True)
-    key = raw_code.astype(np.int64) * span + (days - day0)
-    order = np.argsort(key)  # order within a (customer, day) group is irrelevant: amounts are summed
-    key_sorted = key[order]
-    day_starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
-    day_key = key_sorted[day_starts]
-    raw_cust = day_key // span
-    day = day_key % span + day0
-    day_amount = np.add.reduceat(amt[order], day_starts)
-    new_customer = np.r_[True, raw_cust[1:] != raw_cust[:-1]]
-    starts = np.flatnonzero(new_customer)
-    cust = np.cumsum(new_customer) - 1
-    customers = raw_cust[starts] + id_min if levels is None else np.asarray(levels)[raw_cust[starts]]
-    return _DailyLog(pd.Index(customers, name="customer_id"), cust, day, day_amount, starts, n_zero, dropped)
-
-
-def _per_customer(cust, day, amount, n_customers):
-    """First/last day, purchase-day count, first and total amount per customer code (records sorted by code, day)."""
-    count = np.bincount(cust, minlength=n_customers)
-    total = np.bincount(cust, weights=amount, minlength=n_customers)
-    has = count > 0
-    ends = np.cumsum(count)  # records are grouped by code in ascending order
-    first_idx = (ends - count)[has]
-    first = np.full(n_customers, -1, dtype=np.int64)
-    last = np.full(n_customers, -1, dtype=np.int64)
-    first_amount = np.zeros(n_customers)
-    first[has] = day[first_idx]
-    last[has] = day[ends[has] - 1]
-    first_amount[has] = amount[first_idx]
-    return count, total, first, last, first_amount
-
-
-def summarize_transactions(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date",
-                           amount: str | None = "amount", date_format: str | None = None, time_unit: str = "W",
-                           calibration_end=None, observation_end=None, zero_amounts: str = "keep") -> CustomerSummary:
-    """Per-customer RFM summary (frequency, recency, T, monetary_value) of a transaction log.
-
-    Vectorised (one sort of the log; no Python loop over customers).  ``time_unit``
-    sets the unit of recency and T (see module docstring).  ``calibration_end``
-    (inclusive; default: the last date in the log) ends the calibration period;
-    customers whose first purchase falls after it are not in the summary.  With
-    ``observation_end`` (inclusive) after ``calibration_end`` the holdout columns
-    ``frequency_holdout`` (purchase days in the holdout), ``monetary_holdout`` (their
-    mean amount) and ``duration_holdout`` (holdout length in ``time_unit``) are added;
-    purchases after ``observation_end`` are ignored (counted in ``settings``).
-    ``zero_amounts``: "keep" (count zero-amount rows as purchases), "drop" or "error";
-    the number found is in ``settings["zero_amount_rows"]``.  Negative amounts raise.
-    Returns a :class:`CustomerSummary` (``.table`` and ``.settings``).
-    """
-    check_choice(time_unit, "time_unit", TIME_UNITS)
-    unit = TIME_UNITS[time_unit]
-    if observation_end is not None and calibration_end is None:
-        raise CrmlabValueError("observation_end needs calibration_end (the holdout is the time between them)")
-    daily = _daily_log(log, customer=customer, date=date, amount=amount, date_format=date_format,
-                       zero_amounts=zero_amounts, end=observation_end)
-    last_day = int(daily.day.max())
-    cal_end = last_day if calibration_end is None else np.datetime64(pd.Timestamp(calibration_end).date(), "D").astype(np.int64)
-    obs_end = None if observation_end is None else np.datetime64(pd.Timestamp(observation_end).date(), "D").astype(np.int64)
-    if obs_end is not None and obs_end <= cal_end:
-        raise CrmlabValueError(f"observation_end ({observation_end}) must be after calibration_end ({calibration_end})")
-    n = len(daily.customers)
-    in_cal = daily.day <= cal_end
-    count, total, first, last, first_amount = _per_customer(daily.cust[in_cal], daily.day[in_cal], daily.amount[in_cal], n)
-    active = count > 0
-    repeat = count - 1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_repeat = np.where(repeat > 0, (total - first_amount) / np.maximum(repeat, 1), 0.0)
-    out = pd.DataFrame({
-        "frequency": repeat[active],
-        "recency": (last - first)[active] / unit,
-        "T": (cal_end - first)[active] / unit,
-        "monetary_value": mean_repeat[active],
-        "first_purchase": (first[active]).astype("datetime64[D]"),
-    }, index=daily.customers[active])
-    if obs_end is not None:
-        hold = ~in_cal
-        h_count = np.bincount(daily.cust[hold], minlength=n)
-        h_total = np.bincount(daily.cust[hold], weights=daily.amount[hold], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out["frequency_holdout"] = h_count[active]
-            out["monetary_holdout"] = np.where(h_count > 0, h_total / np.maximum(h_count, 1), 0.0)[active]
-        out["duration_holdout"] = (obs_end - cal_end) / unit
-    return CustomerSummary(out, {
-        "time_unit": time_unit, "days_per_unit": unit,
-        "calibration_end": str(np.datetime64(int(cal_end), "D")),
-        "observation_end": None if obs_end is None else str(np.datetime64(int(obs_end), "D")),
-        "zero_amount_rows": daily.zero_amount_rows, "zero_amounts": zero_amounts,
-        "customers_first_buying_after_calibration": int((~active).sum()),
-        "dropped_after_end": daily.dropped_after_end,
-        "purchase_rule": "customer-day",
-    })
-
-
 # =========================================================================== inputs
 def _resolve_unit(given, requested, name: str = "time_unit"):
     """The time unit of a summary: from its settings, or ``time_unit=`` for a plain DataFrame (they must agree)."""
@@ -1238,7 +1002,7 @@ def holdout_by_frequency(purchase_model, summary, *, max_frequency: int = 7, tim
     """Mean actual vs predicted holdout purchases by calibration frequency (FHL 2005a Fig. 4); last bin is "max+".
 
     Needs the holdout columns ``frequency_holdout`` and ``duration_holdout`` (from
-    :func:`summarize_transactions` with ``observation_end``).  Any purchase model.
+    :meth:`TransactionLog.customer_summary` with ``observation_end``).  Any purchase model.
     """
     model = _check_purchase_model(purchase_model)
     table, _ = table_and_settings(summary, "summary")
@@ -1298,44 +1062,42 @@ def compare_purchase_models(summary, *, models=None, time_unit: str | None = Non
     return BTYDResult(out, {"holdout": holdout, "criteria": "AIC = 2k − 2LL, BIC = k ln(n) − 2LL"})
 
 
-def cumulative_tracking(purchase_model, log: pd.DataFrame, *, customer: str = "customer_id",
-                        date: str = "date", date_format: str | None = None, calibration_end=None,
-                        observation_end=None, step_days: int = 7) -> BTYDResult:
+def cumulative_tracking(purchase_model, log: TransactionLog, *, calibration_end=None, observation_end=None,
+                        step_days: int = 7) -> BTYDResult:
     """Actual vs expected cumulative repeat purchases of the cohort over time (FHL 2005a Fig. 3).
 
     Expected: Σᵢ E[X(t − sᵢ)] over customers with first purchase sᵢ (E[X] in the model's
-    time unit, which must be a calendar unit); actual: repeat purchase days up to t.
-    One row per ``step_days``; ``settings`` carries ``calibration_end`` so charts can mark it.
-    Any continuous-time purchase model (BG/BB works in opportunities: :func:`opportunity_tracking`).
+    time unit, which must be a calendar unit); actual: repeat purchases up to t (the log's
+    purchase rule, :mod:`crmlab.transactions`).  The cohort is the customers whose first
+    purchase is on or before ``calibration_end`` (default: all).  One row per ``step_days``;
+    ``settings`` carries ``calibration_end`` so charts can mark it.  Any continuous-time
+    purchase model (BG/BB works in opportunities: :func:`opportunity_tracking`).
     """
     model = _check_purchase_model(purchase_model)
     unit_key = model.time_unit_
     if model.discrete or unit_key not in TIME_UNITS:
         raise CrmlabValueError(f"cumulative_tracking needs a continuous-time model fitted in a calendar time unit {list(TIME_UNITS)}; "
-                               f"{model.model_name} has time unit {unit_key!r} (fit it on a summarize_transactions() summary "
+                               f"{model.model_name} has time unit {unit_key!r} (fit it on a TransactionLog.customer_summary() "
                                "or pass time_unit= to fit)")
+    if not isinstance(log, TransactionLog):
+        raise CrmlabValueError(f"log must be a crmlab.transactions.TransactionLog, got {type(log).__name__}")
     step_days = check_scalar(step_days, "step_days", low=1, integer=True)
-    daily = _daily_log(log, customer=customer, date=date, amount=None, date_format=date_format,
-                       zero_amounts="keep", end=observation_end)
-    first_day = daily.day[daily.starts]
-    if calibration_end is not None:
-        cal = np.datetime64(pd.Timestamp(calibration_end).date(), "D").astype(np.int64)
-        cohort = first_day <= cal
-    else:
-        cal, cohort = None, np.ones(first_day.size, bool)
-    start, end = int(first_day.min()), int(daily.day.max())
+    days = log.cohort_days(observation_end=observation_end, first_purchase_by=calibration_end).table
+    day = days.index.to_numpy().astype("datetime64[D]").astype(np.int64)
+    first = days["first_purchases"].to_numpy()
+    repeat = days["repeat_purchases"].to_numpy()
+    cal = None if calibration_end is None else np.datetime64(pd.Timestamp(calibration_end).date(), "D").astype(np.int64)
+    start, end = int(day[first > 0].min()), int(day.max())
     grid = np.arange(start + step_days, end + step_days, step_days)
     grid[-1] = min(grid[-1], end) if grid.size else end
-    in_cohort = cohort[daily.cust]
-    repeat_days = daily.day[in_cohort & ~np.isin(np.arange(daily.day.size), daily.starts)]
-    actual = np.searchsorted(np.sort(repeat_days), grid, side="right")
-    firsts, counts = np.unique(first_day[cohort], return_counts=True)
-    elapsed = np.clip(grid[:, None] - firsts[None, :], 0, None) / TIME_UNITS[unit_key]
-    expected = (np.asarray(model.expected_purchases(elapsed)) * counts).sum(axis=1)
+    actual = np.cumsum(repeat)[np.searchsorted(day, grid, side="right") - 1]
+    has = first > 0
+    elapsed = np.clip(grid[:, None] - day[has][None, :], 0, None) / TIME_UNITS[unit_key]
+    expected = (np.asarray(model.expected_purchases(elapsed)) * first[has]).sum(axis=1)
     out = pd.DataFrame({"date": grid.astype("datetime64[D]"), "actual": actual, "expected": expected})
     return BTYDResult(out, {"model": model.model_name,
                             "calibration_end": None if cal is None else str(np.datetime64(int(cal), "D")),
-                            "time_unit": unit_key, "step_days": step_days})
+                            "time_unit": unit_key, "step_days": step_days, "purchase_rule": log.settings["purchase_rule"]})
 
 
 def opportunity_tracking(purchase_model, *, customers, opportunities: int, actual=None) -> BTYDResult:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .results import table_and_settings
 from .validation import (
     CrmlabValueError,
     _preview,
@@ -59,7 +60,6 @@ DIMENSIONS = ("current", "potential")
 DIRECTIONS = ("benefit", "cost")
 VALUE_CLASSES = ("high_high", "high_low", "low_high", "low_low")  # (current, potential)
 STANDARDIZATIONS = ("zscore", "minmax")
-PERIOD_FREQUENCIES = ("Y", "Q", "M", "W", "D")
 
 
 # --------------------------------------------------------------------------- indicators
@@ -390,33 +390,6 @@ def pareto_table(values, *, top: Sequence[float] = (0.01, 0.05, 0.1, 0.2, 0.5)) 
     return pd.DataFrame({"top_customer_share": top, "value_share": share})
 
 
-# --------------------------------------------------------------------------- periods
-def period_totals(transactions: pd.DataFrame, *, freq: str = "Y", customer_col: str = "customer_id", date_col: str = "date",
-                  amount_col: str = "amount", cost_col: str = "cost", min_periods: int = 1) -> dict[str, pd.DataFrame]:
-    """Revenue, cost and profit (= revenue − cost) per customer in each calendar period, oldest period first.
-
-    ``freq`` is a pandas period code ("Y" year, "Q" quarter, "M" month).  A customer
-    appears in a period only if it bought in it.  Fewer than ``min_periods`` periods
-    (e.g. 2 for period-to-period KPIs) is an error rather than a silent self-comparison.
-    """
-    check_choice(freq, "freq", PERIOD_FREQUENCIES)
-    check_columns(transactions, [customer_col, date_col, amount_col, cost_col], name="transactions")
-    check_finite(transactions, [amount_col, cost_col], name="transactions")
-    check_no_missing(transactions, [customer_col, date_col, amount_col, cost_col], name="transactions")
-    dates = pd.to_datetime(transactions[date_col], errors="coerce")
-    if dates.isna().any():
-        bad = transactions.loc[dates.isna(), date_col]
-        raise CrmlabValueError(f"transactions column {date_col!r} has unparseable dates {_preview(bad.unique())} (rows {_preview(bad.index)})")
-    period = dates.dt.to_period(freq).astype(str).rename("period")
-    sums = transactions.groupby([period, transactions[customer_col]])[[amount_col, cost_col]].sum()
-    sums.columns = ["revenue", "cost"]
-    sums["profit"] = sums["revenue"] - sums["cost"]
-    out = {str(p): frame.droplevel("period") for p, frame in sums.groupby(level="period", sort=True)}
-    if len(out) < min_periods:
-        raise CrmlabValueError(f"transactions span {len(out)} period(s) of freq={freq!r} ({list(out)}); at least {min_periods} are needed")
-    return out
-
-
 # --------------------------------------------------------------------------- tiers
 TIER_LABELS = ("vip", "major", "ordinary", "small")
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
@@ -562,62 +535,6 @@ def tier_kpis(tiers_before: pd.Series, tiers_after: pd.Series, *, order: Sequenc
 
 
 # --------------------------------------------------------------------------- RFM
-def rfm_table(transactions: pd.DataFrame, *, customer_col: str = "customer_id", date_col: str = "date",
-              amount_col: str = "amount", as_of=None, frequency: str = "transactions",
-              monetary: str = "sum") -> pd.DataFrame:
-    """Recency, frequency, monetary value per customer from a transaction log (Hughes 1994).
-
-    recency = days from the customer's last purchase to ``as_of`` (default: the last
-    date in the log); frequency = number of transactions (``"transactions"``) or of
-    distinct purchase days (``"days"``, as BTYD models count them); monetary = total
-    (``"sum"``) or mean per transaction (``"mean"``) of ``amount_col``.  Index: customer.
-    """
-    check_columns(transactions, [customer_col, date_col, amount_col], name="transactions")
-    check_choice(frequency, "frequency", ("transactions", "days"))
-    check_choice(monetary, "monetary", ("sum", "mean"))
-    check_numeric(transactions, [amount_col], name="transactions")
-    check_no_missing(transactions, [customer_col, date_col, amount_col], name="transactions")
-    if len(transactions) == 0:
-        raise CrmlabValueError("transactions has no rows")
-    infinite = np.isinf(transactions[amount_col].to_numpy(dtype=float))
-    if infinite.any():
-        raise CrmlabValueError(f"transactions column {amount_col!r} has infinite amounts at rows "
-                               f"{_preview(transactions.index[infinite])}")
-    negative = transactions[amount_col] < 0
-    if negative.any():
-        raise CrmlabValueError(f"transactions column {amount_col!r} has negative amounts {_preview(transactions.loc[negative, amount_col].unique())} "
-                               f"at rows {_preview(transactions.index[negative])}; record returns separately (amounts must be >= 0)")
-    dates = pd.to_datetime(transactions[date_col], errors="coerce")
-    if dates.isna().any():
-        bad = transactions.loc[dates.isna(), date_col]
-        raise CrmlabValueError(f"transactions column {date_col!r} has unparseable dates {_preview(bad.unique())} (rows {_preview(bad.index)})")
-    as_of = dates.max() if as_of is None else pd.Timestamp(as_of)
-    late = dates > as_of
-    if late.any():
-        raise CrmlabValueError(f"transactions has dates after as_of={as_of.date()} (rows {_preview(transactions.index[late])}); filter them first")
-    codes, uniques = pd.factorize(transactions[customer_col], sort=True)
-    day = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
-    amount = transactions[amount_col].to_numpy(dtype=float)
-    k = len(uniques)
-    last = np.full(k, np.iinfo(np.int64).min)
-    first = np.full(k, np.iinfo(np.int64).max)
-    np.maximum.at(last, codes, day)
-    np.minimum.at(first, codes, day)
-    if frequency == "transactions":
-        freq = np.bincount(codes, minlength=k)
-    else:
-        pair = np.unique(codes.astype(np.int64) * (day.max() - day.min() + 1) + (day - day.min()))
-        freq = np.bincount(pair // (day.max() - day.min() + 1), minlength=k)
-    total = np.bincount(codes, weights=amount, minlength=k)
-    money = total if monetary == "sum" else total / np.bincount(codes, minlength=k)
-    as_of_day = np.datetime64(as_of, "D").astype(np.int64)
-    out = pd.DataFrame({"recency": (as_of_day - last).astype(float), "frequency": freq.astype(float), "monetary": money,
-                        "first_purchase": first.astype("datetime64[D]"), "last_purchase": last.astype("datetime64[D]")},
-                       index=pd.Index(uniques, name=customer_col))
-    out.attrs.update({"as_of": str(as_of.date()), "frequency": frequency, "monetary": monetary, "recency_unit": "days"})
-    return out
-
-
 @dataclass
 class RFMScores:
     """RFM scores (1 = worst … bins = best), the thresholds that produced them, and the settings."""
@@ -631,15 +548,17 @@ class RFMScores:
         return pd.DataFrame({c: self.scores[c].value_counts().sort_index() for c in ("r_score", "f_score", "m_score")}).fillna(0).astype(int)
 
 
-def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> RFMScores:
+def rfm_scores(rfm, *, bins: int = 5) -> RFMScores:
     """Quantile RFM scores that respect ties and do not depend on row order.
 
     For each of R, F, M the thresholds are the linear quantiles at k/bins (k = 1 … bins − 1)
     of the signed values (−recency, frequency, monetary); score = 1 + number of thresholds
     strictly below the value, so equal values share a score and a value on a threshold
     takes the lower score.  With many ties (e.g. frequency = 1) some score levels stay
-    empty — the thresholds table shows why.
+    empty — the thresholds table shows why.  ``rfm``: the result of
+    :meth:`crmlab.transactions.TransactionLog.rfm` or a DataFrame with those three columns.
     """
+    rfm, _ = table_and_settings(rfm, "rfm")
     check_columns(rfm, ["recency", "frequency", "monetary"], name="rfm")
     check_numeric(rfm, ["recency", "frequency", "monetary"], name="rfm")
     check_no_missing(rfm, ["recency", "frequency", "monetary"], name="rfm")
@@ -731,8 +650,9 @@ def assign_segments(scores: RFMScores, rules: pd.DataFrame = RFM_SEGMENT_RULES) 
                        settings={"rule": "first matching rule wins", "bins": bins, "unassigned": unassigned})
 
 
-def segment_profile(rfm: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
+def segment_profile(rfm, segments: pd.Series) -> pd.DataFrame:
     """Per segment: customers, share, mean recency/frequency/monetary, share of total monetary."""
+    rfm, _ = table_and_settings(rfm, "rfm")
     check_finite(rfm, ["recency", "frequency", "monetary"], name="rfm")
     if not isinstance(segments, pd.Series) or not segments.index.equals(rfm.index):
         raise CrmlabValueError("segments must have the same customer index as rfm")

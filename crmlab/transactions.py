@@ -104,8 +104,15 @@ def _day(value, name: str) -> dt.date | None:
 
 def duckdb_backend(*, memory_limit: str | None = None, threads: int | None = None, temp_directory: str | None = None):
     """An in-process DuckDB for Ibis: UTC session (no time-zone shifts), optional memory and thread limits, spilling."""
+    import re
+
     import ibis
 
+    if memory_limit is not None and (not isinstance(memory_limit, str)
+                                     or not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", memory_limit)):
+        raise CrmlabValueError(f"memory_limit must be an amount such as '3GB' or '1500MB', got {memory_limit!r}")
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise CrmlabValueError(f"threads must be a whole number >= 1, got {threads!r}")
     con = ibis.duckdb.connect()
     con.raw_sql("SET TimeZone = 'UTC'")
     con.raw_sql("SET preserve_insertion_order = false")  # aggregates need no row order; saves memory
@@ -286,12 +293,23 @@ class TransactionLog:
         p = t.group_by(cid=t[CUSTOMER], day=t[DATETIME].date()).aggregate(key=t[DATETIME].min(), **sums)
         return p.mutate(oid=ibis.null(dtypes.string))
 
-    def _zero_rows(self, zero_amounts: str) -> int:
-        n = int(self.backend.to_pandas(self.table.aggregate(n=(self.table[AMOUNT] == 0).sum())).iloc[0, 0] or 0)
-        if n and zero_amounts == "error":
-            raise CrmlabValueError(f"the log has {n} line(s) with a zero amount; pass zero_amounts='keep' (they count as "
-                                   "purchases) or 'drop'")
-        return n
+    def _line_facts(self, zero_amounts: str, *, end: dt.date | None) -> dict:
+        """One scan of the lines: zero-amount lines, the last line's day, lines after ``end`` (default: that day)."""
+        import ibis
+        import ibis.expr.datatypes as dtypes
+
+        t = self.table
+        day = t[DATETIME].date()
+        aggs = {"zero_rows": (t[AMOUNT] == 0).sum(), "last_day": day.max()}
+        if end is not None:
+            aggs["lines_after_end"] = (day > ibis.literal(end, type=dtypes.date)).sum()
+        row = self.backend.to_pandas(t.aggregate(**aggs)).iloc[0]
+        facts = {"zero_rows": int(row["zero_rows"] or 0), "last_day": pd.Timestamp(row["last_day"]).date(),
+                 "lines_after_end": int(row.get("lines_after_end", 0) or 0)}
+        if facts["zero_rows"] and zero_amounts == "error":
+            raise CrmlabValueError(f"the log has {facts['zero_rows']} line(s) with a zero amount; pass zero_amounts='keep' "
+                                   "(they count as purchases) or 'drop'")
+        return facts
 
     def _execute(self, expr) -> pd.DataFrame:
         out = self.backend.to_pandas(expr)
@@ -316,24 +334,28 @@ class TransactionLog:
             raise CrmlabValueError("observation_end needs calibration_end (the holdout is the time between them)")
         if obs is not None and obs <= cal:
             raise CrmlabValueError(f"observation_end ({obs}) must be after calibration_end ({cal})")
-        zero_rows = self._zero_rows(zero_amounts)
-        p = self.purchases(zero_amounts=zero_amounts)
-        if cal is None:
-            cal = self.backend.to_pandas(p.aggregate(d=p.day.max())).iloc[0, 0]
-            cal = pd.Timestamp(cal).date()
+        facts = self._line_facts(zero_amounts, end=obs if obs is not None else cal)
+        cal = cal or facts["last_day"]
         cal_lit = ibis.literal(cal, type=dtypes.date)
         end = obs if obs is not None else cal
-        after = self.backend.to_pandas(p.aggregate(n=(p.day > ibis.literal(end, type=dtypes.date)).sum())).iloc[0, 0]
+        p = self.purchases(zero_amounts=zero_amounts)
         p = p.filter(p.day <= ibis.literal(end, type=dtypes.date))
-        ranked = p.mutate(rn=ibis.row_number().over(ibis.window(group_by=p.cid, order_by=[p.key, p.oid, p.amount])))
-        in_cal = ranked.day <= cal_lit
-        agg = {"n": ranked.count(where=in_cal), "first_day": ranked.day.min(where=in_cal),
-               "last_day": ranked.day.max(where=in_cal), "repeat_total": ranked.amount.sum(where=in_cal & (ranked.rn > 0))}
+        in_cal = p.day <= cal_lit
+        agg = {"n": p.count(where=in_cal), "first_key": p.key.min(where=in_cal), "first_day": p.day.min(where=in_cal),
+               "last_day": p.day.max(where=in_cal), "total": p.amount.sum(where=in_cal)}
         if obs is not None:
-            agg |= {"n_h": ranked.count(where=~in_cal), "total_h": ranked.amount.sum(where=~in_cal)}
-        s = ranked.group_by("cid").aggregate(**agg)
-        first_after = s.filter(s.n == 0).count()
-        s = s.filter(s.n > 0)
+            agg |= {"n_h": p.count(where=~in_cal), "total_h": p.amount.sum(where=~in_cal)}
+        s = p.group_by("cid").aggregate(**agg)
+        # the first purchase's amount: the purchase at the earliest timestamp (ties between orders: the smallest order
+        # id) — found by joins on the aggregate rather than an ordered aggregate or window over the whole log
+        keys = s.select(fcid=s.cid, fkey=s.first_key)
+        firsts = p.join(keys, [p.cid == keys.fcid, p.key == keys.fkey])
+        if ORDER in self.table.columns:
+            pick = firsts.group_by(pcid=firsts.cid).aggregate(poid=firsts.oid.min())
+            firsts = firsts.join(pick, [firsts.cid == pick.pcid, firsts.oid == pick.poid])
+        first_amount = firsts.select(acid=firsts.cid, first_amount=firsts.amount)
+        s = s.left_join(first_amount, s.cid == first_amount.acid)
+        s = s.mutate(repeat_total=s.total - s.first_amount.fill_null(0.0))
         freq = (s.n - 1).cast(dtypes.int64)
         cols = {CUSTOMER: s.cid, "frequency": freq,
                 "recency": s.last_day.delta(s.first_day, unit="day").cast(dtypes.float64) / unit,
@@ -344,15 +366,17 @@ class TransactionLog:
             n_h = s.n_h.cast(dtypes.int64)
             cols |= {"frequency_holdout": n_h,
                      "monetary_holdout": ibis.ifelse(n_h > 0, s.total_h.fill_null(0.0) / n_h.cast(dtypes.float64), 0.0)}
-        out = self._execute(s.select(**cols)).sort_values(CUSTOMER, kind="mergesort").set_index(CUSTOMER)
+        out = self._execute(s.select(**cols, _n=s.n))  # one pass: customers without a calibration purchase come too
+        first_after = int((out["_n"] == 0).sum())
+        out = out[out["_n"] > 0].drop(columns="_n").sort_values(CUSTOMER, kind="mergesort").set_index(CUSTOMER)
         out["first_purchase"] = pd.to_datetime(out["first_purchase"])
         if obs is not None:
             out["duration_holdout"] = (pd.Timestamp(obs) - pd.Timestamp(cal)).days / unit
-        n_first_after = int(self.backend.to_pandas(first_after) if not isinstance(first_after, int) else first_after)
         return CustomerSummary(out, self._settings(
             time_unit=time_unit, days_per_unit=unit, calibration_end=str(cal),
-            observation_end=None if obs is None else str(obs), zero_amounts=zero_amounts, zero_amount_rows=zero_rows,
-            dropped_after_end=int(after or 0), customers_first_buying_after_calibration=n_first_after))
+            observation_end=None if obs is None else str(obs), zero_amounts=zero_amounts,
+            zero_amount_rows=facts["zero_rows"], dropped_after_end=facts["lines_after_end"],
+            customers_first_buying_after_calibration=first_after))
 
     def rfm(self, *, as_of=None, monetary: str = "sum") -> LogTable:
         """Recency (days from the last purchase to ``as_of``, default the last purchase day), frequency (purchases)
@@ -378,16 +402,16 @@ class TransactionLog:
             out[c] = pd.to_datetime(out[c])
         return LogTable(out, self._settings(as_of=str(as_of), monetary=monetary, recency_unit="days"))
 
-    def period_totals(self, *, freq: str = "Y", periods=None, observed_through=None) -> LogTable:
+    def period_totals(self, *, freq: str = "Y", periods=None, observed_from=None, observed_through=None) -> LogTable:
         """Revenue, cost, profit (= revenue − cost; needs a cost column) and purchases per customer and period.
 
         ``periods``: a mapping {label: [first day, last day]} of the periods to compare, or
         ``None`` for the calendar periods of ``freq`` ("Y", "Q", "M") that the log covers
         completely — a period the log only partly covers (it starts late or ends early) is
         left out and named in ``settings["partial_periods"]``.  The log is taken to cover
-        the days from its first to its last line; ``observed_through`` extends that to a later
-        day when the log is known to be complete up to it (e.g. no sales on the last days).  A
-        customer appears in a period only if it bought in it.
+        the days from its first to its last line; ``observed_from`` / ``observed_through`` extend
+        that to an earlier / later day when the log is known to cover it (e.g. no sales on the
+        first or last days).  A customer appears in a period only if it bought in it.
         """
         import ibis
         import ibis.expr.datatypes as dtypes
@@ -396,7 +420,11 @@ class TransactionLog:
         p = self.purchases()
         span = self.backend.to_pandas(self.table.aggregate(lo=self.table[DATETIME].min(), hi=self.table[DATETIME].max())).iloc[0]
         lo, hi = pd.Timestamp(span["lo"]), pd.Timestamp(span["hi"])
-        through = _day(observed_through, "observed_through")
+        since, through = _day(observed_from, "observed_from"), _day(observed_through, "observed_through")
+        if since is not None:
+            if since > lo.date():
+                raise CrmlabValueError(f"observed_from ({since}) is after the log's first line ({lo})")
+            lo = pd.Timestamp(since)
         if through is not None:
             if through < hi.date():
                 raise CrmlabValueError(f"observed_through ({through}) is before the log's last line ({hi})")
@@ -420,20 +448,32 @@ class TransactionLog:
         return LogTable(out, self._settings(freq=freq, periods={k: [str(a), str(b)] for k, (a, b) in bounds.items()},
                                             partial_periods=partial, log_span=[str(lo), str(hi)]))
 
-    def cohort_days(self, *, observation_end=None) -> LogTable:
-        """Per calendar day: customers making their first purchase and repeat purchases (for tracking plots)."""
+    def cohort_days(self, *, observation_end=None, first_purchase_by=None) -> LogTable:
+        """Per calendar day: customers making their first purchase and repeat purchases (for tracking plots).
+
+        ``first_purchase_by`` keeps only the cohort of customers whose first purchase is on or before that day.
+        """
         import ibis
         import ibis.expr.datatypes as dtypes
 
         p = self.purchases()
-        obs = _day(observation_end, "observation_end")
+        obs, by = _day(observation_end, "observation_end"), _day(first_purchase_by, "first_purchase_by")
         if obs is not None:
             p = p.filter(p.day <= ibis.literal(obs, type=dtypes.date))
-        ranked = p.mutate(rn=ibis.row_number().over(ibis.window(group_by=p.cid, order_by=[p.key, p.oid, p.amount])))
-        out = self.backend.to_pandas(ranked.group_by("day").aggregate(
-            first_purchases=(ranked.rn == 0).sum().cast(dtypes.int64), repeat_purchases=(ranked.rn > 0).sum().cast(dtypes.int64)))
+        firsts = p.group_by("cid").aggregate(day=p.day.min())
+        if by is not None:
+            firsts = firsts.filter(firsts.day <= ibis.literal(by, type=dtypes.date))
+            cohort = firsts.select(ccid=firsts.cid)
+            p = p.semi_join(cohort, p.cid == cohort.ccid)
+        per_day = self.backend.to_pandas(p.group_by("day").aggregate(purchases=p.count().cast(dtypes.int64)))
+        first = self.backend.to_pandas(firsts.group_by("day").aggregate(first_purchases=firsts.count().cast(dtypes.int64)))
+        out = per_day.merge(first, on="day", how="left").fillna({"first_purchases": 0})
+        out["first_purchases"] = out["first_purchases"].astype("int64")
+        out["repeat_purchases"] = out["purchases"] - out["first_purchases"]
         out["day"] = pd.to_datetime(out["day"])
-        return LogTable(out.sort_values("day").set_index("day"), self._settings(observation_end=None if obs is None else str(obs)))
+        return LogTable(out.drop(columns="purchases").sort_values("day").set_index("day"),
+                        self._settings(observation_end=None if obs is None else str(obs),
+                                       first_purchase_by=None if by is None else str(by)))
 
     def _settings(self, **extra) -> dict:
         return {"engine": self.settings["engine"], "source": self.settings["source"],

@@ -63,3 +63,28 @@ def notebook_results(rendered_run):
         return json.loads((run_dir / entry["outputs"]["results"]).read_text(encoding="utf-8"))["results"]
 
     return get
+
+
+CDNOW_NAMES = ["customer_id", "sample_id", "date", "cds", "amount"]
+
+
+def read_cdnow(path, **log_options):
+    """A CDNOW whitespace file (FHL 2005a) as a TransactionLog (ids keep their zeros; dates are yyyymmdd)."""
+    from crmlab.readers import read_table
+    from crmlab.transactions import TransactionLog
+
+    names = CDNOW_NAMES if "sample" in Path(path).name else [n for n in CDNOW_NAMES if n != "sample_id"]
+    header = 0 if "master" in Path(path).name else None
+    table = read_table(path, sep="whitespace", names=names if header is None else None, id_columns=["customer_id"],
+                       date_columns={"date": "%Y%m%d"}).table
+    if header is not None:
+        table.columns = names
+    return TransactionLog.from_frame(table, **log_options)
+
+
+def bundled_log():
+    """The bundled simulated log (crmlab.datasets.clv) as a TransactionLog."""
+    from crmlab.datasets import clv as clv_data
+    from crmlab.transactions import TransactionLog
+
+    return TransactionLog.from_frame(clv_data.load_transactions())

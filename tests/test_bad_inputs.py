@@ -28,9 +28,10 @@ import pytest
 
 from crmlab import ipa, kano, satisfaction as sat, segmentation as seg
 from crmlab import frameworks
+from crmlab.transactions import TransactionLog, duckdb_backend
 from crmlab.validation import CrmlabValueError
 
-MODULES = ["satisfaction", "kano", "ipa", "segmentation", "frameworks"]
+MODULES = ["satisfaction", "kano", "ipa", "segmentation", "frameworks", "transactions"]
 
 # ------------------------------------------------------------------ baseline data
 RNG = np.random.default_rng(7)
@@ -53,7 +54,7 @@ CUSTOMERS = pd.DataFrame(RNG.gamma(2, 10, size=(25, 4)), columns=["rev", "cost",
 TX = pd.DataFrame({"customer_id": RNG.integers(0, 30, 300).astype(str),
                    "date": pd.Timestamp("2023-01-01") + pd.to_timedelta(RNG.integers(0, 700, 300), unit="D"),
                    "amount": RNG.gamma(2, 20, 300), "cost": RNG.gamma(2, 8, 300)})
-RFM = seg.rfm_table(TX)
+RFM = TransactionLog.from_frame(TX, cost_col="cost").rfm()
 SCORES = seg.rfm_scores(RFM)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -85,6 +86,10 @@ def fit(cls, init=None, method="fit"):
         model = cls(**(init or {}))
         return getattr(model, method)(**kw)
     return run
+
+
+def log_summary(frame, **kw):
+    return TransactionLog.from_frame(frame, cost_col="cost").customer_summary(**kw)
 
 
 CASES = [
@@ -153,17 +158,23 @@ CASES = [
     Case("segmentation.gini", seg.gini, dict(values=VALUES)),
     Case("segmentation.pareto_curve", seg.pareto_curve, dict(values=VALUES)),
     Case("segmentation.pareto_table", seg.pareto_table, dict(values=VALUES, top=[0.1, 0.2])),
-    Case("segmentation.period_totals", seg.period_totals, dict(transactions=TX, freq="Y")),
     Case("segmentation.assign_tiers", seg.assign_tiers, dict(values=VALUES)),
     Case("segmentation.tier_revenue_table", seg.tier_revenue_table, dict(tiers=TIERS, revenue=VALUES, cost=VALUES / 3),
          nan_ok=("revenue_per_customer", "cost_per_customer", "profit_per_customer")),  # tiers without customers
     Case("segmentation.tier_kpis", seg.tier_kpis, dict(tiers_before=TIERS, tiers_after=TIERS_AFTER)),
-    Case("segmentation.rfm_table", seg.rfm_table, dict(transactions=TX)),
     Case("segmentation.rfm_scores", seg.rfm_scores, dict(rfm=RFM, bins=5), nan_ok=("lower", "upper")),  # open-ended bins
     Case("segmentation.assign_segments", seg.assign_segments, dict(scores=SCORES),
          nan_ok=("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")),  # the "unassigned" row has no bounds
     Case("segmentation.segment_profile", seg.segment_profile, dict(rfm=RFM, segments=SEGMENTS.segments)),
     Case("segmentation.RFMKMeans", fit(seg.RFMKMeans, dict(k_values=[2, 3], n_init=1)), dict(rfm=RFM)),
+    # transactions
+    Case("transactions.TransactionLog", log_summary, dict(frame=TX, calibration_end="2024-06-30", observation_end="2024-12-01",
+                                                          time_unit="W")),
+    Case("transactions.TransactionLog.rfm", lambda frame, as_of: TransactionLog.from_frame(frame).rfm(as_of=as_of),
+         dict(frame=TX, as_of="2025-01-01")),
+    Case("transactions.TransactionLog.period_totals",
+         lambda frame, freq: TransactionLog.from_frame(frame, cost_col="cost").period_totals(freq=freq), dict(frame=TX, freq="Q")),
+    Case("transactions.duckdb_backend", lambda **kw: duckdb_backend(**kw) and None, dict(memory_limit="1GB", threads=1)),
     # frameworks
     Case("frameworks.kotler_relationship_level", frameworks.kotler_relationship_level,
          dict(number_of_customers=[50.0, 5000.0], margin=[0.4, 0.05], customer_cutoffs=(100.0, 1000.0), margin_cutoffs=(0.1, 0.3))),
@@ -177,6 +188,7 @@ EXEMPT = {
     "ipa": {"IPAResult", "QuadrantStability"},
     "segmentation": {"TierResult", "TierKPIs", "RFMScores", "RFMSegments"},
     "frameworks": set(),
+    "transactions": {"CustomerSummary", "LogTable"},
 }
 
 

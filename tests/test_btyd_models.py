@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy.special import betaln
 
+from conftest import bundled_log, read_cdnow
 from crmlab import btyd
 from crmlab.datasets import clv as clv_data
 from crmlab.results import STAT_COLUMNS
@@ -34,8 +35,8 @@ def fitted(cdnow):
 
 @pytest.fixture(scope="module")
 def log_summary(shared_data):
-    log = btyd.read_transactions(shared_data / "cdnow" / "CDNOW_sample.txt", format="cdnow")
-    return log, btyd.summarize_transactions(log, calibration_end="1997-09-30", observation_end="1998-06-30")
+    log = read_cdnow(shared_data / "cdnow" / "CDNOW_sample.txt")
+    return log, log.customer_summary(calibration_end="1997-09-30", observation_end="1998-06-30")
 
 
 # ---------------------------------------------------------------- Pareto/NBD
@@ -388,7 +389,7 @@ def test_bgbb_and_sbg_charts():
     # the first six opportunities are the calibration period: the model's expected total equals Σ E[X(6)]
     assert track.table["expected_cumulative"].iloc[5] == pytest.approx(11104 * model.expected_purchases(6))
     with pytest.raises(CrmlabValueError, match="cumulative_tracking needs a continuous-time model"):
-        btyd.cumulative_tracking(model, pd.DataFrame({"customer_id": [1], "date": ["2024-01-01"]}))
+        btyd.cumulative_tracking(model, bundled_log())
     assert pc.plot_opportunity_tracking(track, lang="zh").get_lines()
     assert pc.plot_p_alive_matrix(model, T=6).get_title()
     sbg = btyd.ShiftedBetaGeometricModel().fit(clv_data.SBG_SURVIVORS["regular"])

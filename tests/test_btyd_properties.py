@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import bundled_log
 from crmlab import btyd, clv
 from crmlab.datasets import clv as clv_data
 from crmlab.validation import CrmlabValueError
@@ -17,8 +18,7 @@ PURCHASE_MODELS = (btyd.BetaGeoModel, btyd.ModifiedBetaGeoModel, btyd.ParetoNBDM
 
 @pytest.fixture(scope="module")
 def bundled():
-    log = clv_data.load_transactions()
-    return btyd.summarize_transactions(log, calibration_end=clv_data.CALIBRATION_END, observation_end=clv_data.OBSERVATION_END).table
+    return bundled_log().customer_summary(calibration_end=clv_data.CALIBRATION_END, observation_end=clv_data.OBSERVATION_END).table
 
 
 @pytest.fixture(scope="module")

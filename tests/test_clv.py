@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import bundled_log
 from crmlab import clv
 from crmlab.validation import CrmlabValueError
 
@@ -257,9 +258,8 @@ def test_clv_charts_are_labelled_in_both_languages(lang):
     sweep = clv.migration_sweep(SHARES, SWITCHING, source="A", target="A", values=[0.6, 0.7, 0.8],
                                 contribution=500, rate=0.09, periods=2)
     assert pc.plot_sensitivity(sweep, baseline=0.7, lang=lang).get_ylabel() == t("clv_value", lang)
-    log = clv_data.load_transactions()
-    summary = btyd.summarize_transactions(log, calibration_end=clv_data.CALIBRATION_END,
-                                          observation_end=clv_data.OBSERVATION_END)
+    log = bundled_log()
+    summary = log.customer_summary(calibration_end=clv_data.CALIBRATION_END, observation_end=clv_data.OBSERVATION_END)
     model = btyd.BetaGeoModel().fit(summary)
     assert pc.plot_p_alive_matrix(model, T=52, lang=lang).get_xlabel().startswith(t("clv_recency", lang))
     ax = pc.plot_holdout_by_frequency(btyd.holdout_by_frequency(model, summary), lang=lang)

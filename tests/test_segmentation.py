@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from scipy.spatial.distance import cdist
 
+from conftest import read_cdnow
 from crmlab import CrmlabValueError
+from crmlab.transactions import TransactionLog
 from crmlab import segmentation as seg
 from crmlab.datasets.segmentation import (
     CUSTOMERS_FILE,
@@ -33,7 +35,6 @@ from crmlab.segmentation import (
     lorenz_curve,
     pareto_table,
     rfm_scores,
-    rfm_table,
     segment_profile,
     standardize,
     tier_kpis,
@@ -140,17 +141,6 @@ def test_profile_shares_and_strategy(customers):
     np.testing.assert_allclose(vm.scores_["total_value"], 0.39 * vm.scores_["current_value"] + 0.61 * vm.scores_["potential_value"])
 
 
-def test_period_totals_by_hand():
-    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "a"], "date": ["2023-03-01", "2023-07-01", "2024-01-05", "2024-02-01"],
-                       "amount": [10.0, 5.0, 7.0, 1.0], "cost": [4.0, 1.0, 2.0, 0.5]})
-    out = seg.period_totals(tx, freq="Y", min_periods=2)
-    assert list(out) == ["2023", "2024"]
-    assert out["2023"].loc["a"].tolist() == [15.0, 5.0, 10.0] and "b" not in out["2023"].index
-    assert out["2024"]["profit"].to_dict() == {"a": 0.5, "b": 5.0}
-    with pytest.raises(CrmlabValueError, match=r"span 1 period\(s\) of freq='Y' \(\['2023'\]\); at least 2"):
-        seg.period_totals(tx.iloc[:2], freq="Y", min_periods=2)
-
-
 def test_with_weights_names_unknown_and_missing_indicators():
     ind = pd.DataFrame({"indicator": ["a", "b"], "dimension": ["current", "potential"], "direction": ["benefit", "cost"]})
     assert seg.with_weights(ind, {"a": 1.0, "b": 1.0})["weight"].tolist() == [1.0, 1.0]
@@ -253,28 +243,18 @@ def test_tier_kpis_hand_example():
 
 # ----------------------------------------------------------------- RFM
 @pytest.fixture(scope="module")
-def small_log() -> pd.DataFrame:
-    return pd.DataFrame({"customer_id": ["a", "a", "a", "b", "c", "c"],
-                         "date": ["2024-01-01", "2024-01-01", "2024-03-01", "2024-02-15", "2024-01-10", "2024-03-31"],
-                         "amount": [10.0, 5, 20, 100, 1, 2]})
+def small_log() -> TransactionLog:
+    return TransactionLog.from_frame(pd.DataFrame({
+        "customer_id": ["a", "a", "a", "b", "c", "c"],
+        "date": ["2024-01-01", "2024-01-01", "2024-03-01", "2024-02-15", "2024-01-10", "2024-03-31"],
+        "amount": [10.0, 5, 20, 100, 1, 2]}))
 
 
-def test_rfm_table_hand_example(small_log):
-    r = rfm_table(small_log, as_of="2024-04-01")
-    assert r.loc["a"].tolist()[:3] == [31, 3, 35] and r.loc["b", "recency"] == 46 and r.loc["c", "monetary"] == 3
-    d = rfm_table(small_log, as_of="2024-04-01", frequency="days", monetary="mean")
-    assert d.loc["a", "frequency"] == 2 and d.loc["a", "monetary"] == pytest.approx(35 / 3)
-    with pytest.raises(CrmlabValueError, match="after as_of"):
-        rfm_table(small_log, as_of="2024-03-15")
-    with pytest.raises(CrmlabValueError, match=r"'date'.*unparseable.*'soon'"):
-        rfm_table(small_log.assign(date=["2024-01-01"] * 5 + ["soon"]))
-
-
-def test_rfm_table_refuses_negative_amounts(small_log):
-    bad = small_log.copy()
-    bad.loc[bad.index[2], "amount"] = -5.0
-    with pytest.raises(CrmlabValueError, match=r"'amount' has negative amounts \[-5.0\] at rows \[2\]"):
-        rfm_table(bad)
+def test_rfm_hand_example(small_log):
+    r = small_log.rfm(as_of="2024-04-01").table
+    # purchases are customer-days (the one rule of crmlab.transactions): a bought on 2 days for 35 in all
+    assert r.loc["a"].tolist()[:3] == [31, 2, 35] and r.loc["b", "recency"] == 46 and r.loc["c", "monetary"] == 3
+    assert small_log.rfm(as_of="2024-04-01", monetary="mean").table.loc["a", "monetary"] == pytest.approx(35 / 2)
 
 
 def test_rfm_scores_ties_order_and_qcut():
@@ -322,12 +302,12 @@ def test_segment_rules_must_match_the_score_levels():
 # ----------------------------------------------------------------- CDNOW reference
 def test_cdnow_frequency_and_recency_match_published_summary(shared_data):
     cd = shared_data / "cdnow"
-    tx = pd.read_csv(cd / "CDNOW_sample.txt", sep=r"\s+", header=None, names=["cust", "sample_id", "date", "cds", "amount"],
-                     dtype={"date": str})
-    tx = tx[tx["date"] <= "19970930"]
-    r = rfm_table(tx, customer_col="sample_id", as_of="1997-09-30", frequency="days")
+    log = read_cdnow(cd / "CDNOW_sample.txt", customer_id_col="sample_id")
+    early = TransactionLog.from_frame(log.backend.to_pandas(log.table.filter(log.table.datetime <= pd.Timestamp("1997-09-30"))),
+                                      datetime_col="datetime", monetary_value_col="monetary_value")
+    r = early.rfm(as_of="1997-09-30").table
     summ = pd.read_csv(cd / "cdnow_customers_summary.csv").set_index("ID")
-    r = r.loc[summ.index]
+    r = r.set_axis(r.index.astype(int)).loc[summ.index]
     # BG/NBD calibration summary (39 weeks): repeat purchases = distinct purchase days − 1
     assert ((r["frequency"] - 1).to_numpy() == summ["frequency"].to_numpy()).all()
     span_weeks = (r["last_purchase"] - r["first_purchase"]).dt.days / 7
@@ -338,17 +318,17 @@ def test_cdnow_frequency_and_recency_match_published_summary(shared_data):
 
 def test_cdnow_master_rfm_against_plain_python(shared_data):
     path = shared_data / "cdnow" / "CDNOW_master.txt"
-    count, total, last = defaultdict(int), defaultdict(float), {}
+    days, total, last = defaultdict(set), defaultdict(float), {}
     with open(path) as fh:
         reader = csv.reader(fh, delimiter=" ", skipinitialspace=True)
         next(reader)  # header line
         for rec in reader:
             cid, date, _, amount = rec
-            count[cid] += 1
+            days[cid].add(date)  # a purchase is a customer-day
             total[cid] += float(amount)
             last[cid] = max(last.get(cid, date), date)
-    tx = pd.read_csv(path, sep=r"\s+", skiprows=1, header=None, names=["cust", "date", "cds", "amount"], dtype={"cust": str, "date": str})
-    r = rfm_table(tx, customer_col="cust", as_of="1998-06-30")
+    count = {c: len(d) for c, d in days.items()}
+    r = read_cdnow(path).rfm(as_of="1998-06-30").table
     assert len(r) == 23570 == len(count)
     ids = sorted(count)
     np.testing.assert_array_equal(r.loc[ids, "frequency"].to_numpy(), [count[i] for i in ids])
@@ -358,9 +338,7 @@ def test_cdnow_master_rfm_against_plain_python(shared_data):
 
 
 def test_cdnow_kmeans_silhouette_matches_direct_computation(shared_data):
-    tx = pd.read_csv(shared_data / "cdnow" / "CDNOW_sample.txt", sep=r"\s+", header=None,
-                     names=["cust", "sample_id", "date", "cds", "amount"], dtype={"date": str})
-    rfm = rfm_table(tx, customer_col="sample_id", as_of="1998-06-30")
+    rfm = read_cdnow(shared_data / "cdnow" / "CDNOW_sample.txt", customer_id_col="sample_id").rfm(as_of="1998-06-30").table
     km = RFMKMeans(k_values=[2, 3, 4], sample_size=600, n_init=2, random_state=0).fit(rfm)
     assert km.k_ == km.silhouette_["silhouette"].idxmax()
     x = RFMKMeans.transform(rfm)
@@ -380,7 +358,7 @@ def test_cdnow_kmeans_silhouette_matches_direct_computation(shared_data):
 
 
 def test_segment_profile_shares(small_log):
-    r = rfm_table(small_log, as_of="2024-04-01")
+    r = small_log.rfm(as_of="2024-04-01").table
     seg = pd.Series(["x", "x", "y"], index=r.index)
     prof = segment_profile(r, seg)
     assert prof.loc["x", "customers"] == 2 and prof["monetary_share"].sum() == pytest.approx(1)

@@ -239,6 +239,10 @@ def make_b2b_customers(*, n_customers: int = 21, rho: float = 0.3, random_state:
     return df
 
 
+TRANSACTIONS_OBSERVED = ("2023-01-01", "2024-12-31")
+"""The days the generated log covers (24 months), whether or not anyone bought on the first or last days."""
+
+
 def make_segmentation_transactions(*, n_customers: int = 800, start: str = "2023-01-01", months: int = 24,
                                    random_state: int = 7) -> pd.DataFrame:
     """Generate a two-year order log: customer_id, date, amount, cost (parameters in the module docstring)."""
