@@ -48,7 +48,8 @@ READER_KEYS = ("path", "format", "encoding", "sep", "sheet", "header_row", "skip
 KIND_KEYS = {
     "survey": ("id", "scale", "constructs", "paths", "overall", "overall_scale", "attributes", "stated_importance",
                "importance_scale", "competitor", "group", "servqual", "kano", "label"),
-    "transactions": ("customer_id", "datetime", "monetary_value", "order_id", "cost", "date_format", "label"),
+    "transactions": ("customer_id", "datetime", "monetary_value", "order_id", "cost", "date_format", "engine", "table", "spark",
+                     "memory_limit", "threads", "label"),
     "customers": ("id", "indicators", "revenue", "profit", "label"),
     "purchases": ("customer_id", "brand", "monetary_value", "our_brand", "market", "satisfaction", "label"),
 }
@@ -73,9 +74,28 @@ class Study:
     name: str
     kind: str
     spec: dict
-    path: Path
+    path: Path | None  # None: a Spark table (``table``)
 
     # ------------------------------------------------------------------ reading
+    @property
+    def scan_target(self) -> str | None:
+        """What DuckDB can scan in place (a folder of Parquet files, a glob, a Parquet or CSV file), else None."""
+        if self.kind != "transactions" or self.path is None:
+            return None
+        text = str(self.path)
+        if self.path.is_dir() or any(ch in text for ch in "*?[") or self.path.suffix.lower() in (".parquet", ".pq"):
+            return text
+        if self.path.suffix.lower() == ".csv" and self.spec.get("encoding") in (None, "utf-8", "utf8"):
+            with open(self.path, "rb") as fh:
+                head = fh.read(1 << 16)
+            try:
+                head.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.start < len(head) - 4:
+                    return None
+            return None if head.startswith(b"\xef\xbb\xbf") else text
+        return None
+
     @property
     def reader_options(self) -> dict:
         opts = {k: self.spec[k] for k in READER_KEYS[1:] if k in self.spec and k != "missing_codes"}
@@ -92,7 +112,16 @@ class Study:
         return {}
 
     def read(self, *, nrows: int | None = None) -> pd.DataFrame:
-        """The study's table, read with its reader options (ids as text, dates parsed, missing codes applied)."""
+        """The study's table, read with its reader options (ids as text, dates parsed, missing codes applied).
+
+        A transaction log in a folder, a glob or a Spark table is not read into memory here: use
+        :meth:`crmlab.transactions.TransactionLog.from_study`.
+        """
+        if self.path is None or self.path.is_dir() or any(ch in str(self.path) for ch in "*?["):
+            if nrows is None:
+                raise StudyError(f"{self.name}: a log in a folder, glob or Spark table is summarised where it lies — "
+                                 "use crmlab.transactions.TransactionLog.from_study")
+            return self._sample_scan(nrows)
         try:
             got = read_table(self.path, **self.reader_options, id_columns=self.id_columns(), date_columns=self.date_columns(),
                              nrows=nrows)
@@ -153,18 +182,42 @@ class Study:
                                                     tuple(s.get("importance_scale", s["scale"])))
         return out
 
+    def _raw_sample(self) -> pd.DataFrame:
+        """The first rows as the file holds them (reader options applied, no id or date conversion)."""
+        try:
+            return read_table(self.path, **self.reader_options, nrows=SAMPLE_ROWS).table
+        except CrmlabValueError as exc:
+            raise StudyError(f"{self.name}: {exc}") from None
+
+    def _sample_scan(self, nrows: int) -> pd.DataFrame:
+        """The first rows of a folder or glob of files, through DuckDB (for checks)."""
+        import duckdb
+
+        target = str(self.path / "**" / "*.parquet") if self.path.is_dir() else str(self.path)
+        reader = "read_csv_auto" if target.endswith((".csv", ".txt")) else "read_parquet"
+        try:
+            return duckdb.sql(f"SELECT * FROM {reader}(?) LIMIT {int(nrows)}", params=[target]).df()
+        except duckdb.Error as exc:
+            raise StudyError(f"{self.name}: {self.path} could not be read: {str(exc).splitlines()[0]}") from None
+
     # ------------------------------------------------------------------ checks and profile
     def check(self) -> None:
-        """Raise :class:`StudyError` unless the file reads and every mapped column exists and lies on its scale (sampled)."""
-        sample = self.read(nrows=SAMPLE_ROWS)
+        """Raise :class:`StudyError` unless the file reads and every mapped column exists and lies on its scale (sampled).
+
+        A Spark table is checked when the notebook connects (the runner does not start Spark).
+        """
+        if self.path is None:
+            return
+        raw = self._sample_scan(SAMPLE_ROWS) if self.scan_target or self.path.is_dir() else self._raw_sample()
         problems = []
         for key, cols in self.mapped_columns().items():
-            missing = [c for c in cols if c not in sample.columns]
+            missing = [c for c in cols if c not in raw.columns]
             if missing:
                 problems.append(f"{key}: column(s) {_preview(missing)} not in {self.path.name} "
-                                f"(its columns: {_preview(sample.columns, 15)})")
+                                f"(its columns: {_preview(raw.columns, 15)})")
         if problems:
             raise StudyError("; ".join(problems))
+        sample = self.read(nrows=SAMPLE_ROWS) if not self.path.is_dir() and "*" not in str(self.path) else raw
         for key, (cols, (low, high)) in self.rating_columns().items():
             for col in cols:
                 values = pd.to_numeric(sample[col], errors="coerce")
@@ -181,7 +234,10 @@ class Study:
             raise StudyError("; ".join(problems))
 
     def profile(self) -> pd.DataFrame:
-        """Per mapped column: non-missing and missing cells, distinct values, min and max, and off-scale values."""
+        """Per mapped column: non-missing and missing cells, distinct values, min and max, and off-scale values
+        (a transaction log is profiled by :meth:`summary`: it may not fit in memory)."""
+        if self.kind == "transactions":
+            return pd.DataFrame()
         table = self.read()
         rows = []
         scales = {c: sc for cols, sc in self.rating_columns().values() for c in cols}
@@ -199,6 +255,11 @@ class Study:
 
     def summary(self) -> dict:
         """Rows, ids (customers or respondents), duplicated ids and the date range, for ``crmlab check``."""
+        if self.kind == "transactions":
+            from .transactions import TransactionLog
+
+            return {"study": self.name, "kind": self.kind, "file": str(self.path or self.spec.get("table")),
+                    **TransactionLog.from_study(self).profile()}
         table = self.read()
         out = {"study": self.name, "kind": self.kind, "file": str(self.path), "rows": len(table)}
         ids = self.id_columns()
@@ -226,7 +287,8 @@ def _check_keys(spec: Mapping, name: str) -> str:
     unknown = [k for k in spec if k not in allowed]
     if unknown:
         raise StudyError(f"{name}: unknown key(s) {unknown} for a {kind} study; allowed: {list(allowed)}")
-    missing = [k for k in ("path", *REQUIRED[kind]) if spec.get(k) in (None, "", [], {})]
+    needs_path = () if kind == "transactions" and spec.get("table") else ("path",)
+    missing = [k for k in (*needs_path, *REQUIRED[kind]) if spec.get(k) in (None, "", [], {})]
     if missing:
         raise StudyError(f"{name}: a {kind} study needs {missing}")
     return kind
@@ -282,9 +344,20 @@ def study_from_spec(spec: Mapping, *, name: str, base_dir: str | Path = ".") -> 
         raise StudyError(f"{name} must be a mapping (a study description), got {type(spec).__name__}")
     kind = _check_keys(spec, name)
     _check_structure(spec, kind, name)
+    if kind == "transactions" and spec.get("engine") not in (None, "auto", "duckdb", "pandas", "spark"):
+        raise StudyError(f"{name}.engine must be one of ['auto', 'duckdb', 'pandas', 'spark'], got {spec['engine']!r}")
+    if not spec.get("path"):
+        return Study(name=name, kind=kind, spec=dict(spec), path=None)
     path = Path(spec["path"]).expanduser()
     if not path.is_absolute():
         path = Path(base_dir) / path
+    if any(ch in str(path) for ch in "*?["):
+        import glob
+
+        if kind != "transactions" or not glob.glob(str(path)):
+            raise StudyError(f"{name}.path: no file matches {path}" if kind == "transactions"
+                             else f"{name}.path: a {kind} study reads one file, got the pattern {path}")
+        return Study(name=name, kind=kind, spec=dict(spec), path=path)
     if not path.exists():
         raise StudyError(f"{name}.path: {path} does not exist")
     return Study(name=name, kind=kind, spec=dict(spec), path=path.resolve())

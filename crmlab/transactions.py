@@ -245,6 +245,39 @@ class TransactionLog:
         log.settings["rows"] = log._validate()
         return log
 
+    @classmethod
+    def from_study(cls, study, *, session=None) -> TransactionLog:
+        """The log a ``transactions`` study describes (:mod:`crmlab.study`), on the engine that suits it.
+
+        * ``table`` (a Spark table name) with ``session`` or the study's ``spark`` settings → Spark;
+        * a folder, a glob, a Parquet file, or a UTF-8 CSV without special reader options → DuckDB scan;
+        * anything else (Excel, SPSS, GBK text, header rows, missing codes, …) → read with
+          :func:`crmlab.readers.read_table`, then in-memory DuckDB.
+        ``engine`` in the study ("duckdb", "pandas", "spark") forces a choice.
+        """
+        spec = study.spec
+        if study.kind != "transactions":
+            raise CrmlabValueError(f"{study.name} is a {study.kind} study; a transaction log needs kind: transactions")
+        cols = dict(customer_id_col=spec["customer_id"], datetime_col=spec["datetime"],
+                    monetary_value_col=spec["monetary_value"], order_id_col=spec.get("order_id"), cost_col=spec.get("cost"),
+                    date_format=spec.get("date_format"))
+        engine = spec.get("engine", "auto")
+        if engine == "spark" or spec.get("table"):
+            from .spark import read_path, spark_session
+
+            session = session or spark_session(**(spec.get("spark") or {}))
+            return cls.from_spark(spec.get("table") or read_path(session, str(study.path)), session=session, **cols)
+        special = any(spec.get(k) not in (None, 0) for k in ("encoding", "names", "header_row", "skip_after_header",
+                                                             "missing_codes", "sheet")) or spec.get("sep") == "whitespace"
+        scannable = study.scan_target is not None and not special
+        if engine == "duckdb" or (engine == "auto" and scannable):
+            if not scannable:
+                raise CrmlabValueError(f"{study.name}: engine duckdb scans CSV (UTF-8, a header row) and Parquet files; "
+                                       "this file needs the reader options — use engine: pandas")
+            return cls.from_files(study.scan_target, sep=spec.get("sep"), memory_limit=spec.get("memory_limit"),
+                                  threads=spec.get("threads"), **cols)
+        return cls.from_frame(study.read(), **cols)
+
     # ------------------------------------------------------------------ validation
     def _validate(self) -> int:
         """One aggregate query: rows, and lines with a missing id/date/amount or a negative/non-finite amount or cost."""
@@ -275,6 +308,16 @@ class TransactionLog:
             raise CrmlabValueError(f"the log {self.settings['source']} has " + "; ".join(problems) + "; nothing was dropped — "
                                    "fix the data or filter it explicitly")
         return counts["rows"]
+
+    def profile(self) -> dict:
+        """Rows, customers, purchases (by the purchase rule), first and last date — one aggregate query each."""
+        t, p = self.table, self.purchases()
+        lines = self.backend.to_pandas(t.aggregate(customers=t[CUSTOMER].nunique(), first=t[DATETIME].min(),
+                                                   last=t[DATETIME].max())).iloc[0]
+        purchases = int(self.backend.to_pandas(p.aggregate(n=p.count())).iloc[0, 0])
+        return {"rows": self.settings["rows"], "customers": int(lines["customers"]), "purchases": purchases,
+                "purchase_rule": self.settings["purchase_rule"], "first_date": str(lines["first"]),
+                "last_date": str(lines["last"]), "engine": self.settings["engine"]}
 
     # ------------------------------------------------------------------ purchases
     def purchases(self, *, zero_amounts: str = "keep"):

@@ -156,7 +156,8 @@ def check_studies(given: dict[str, dict], notebooks_dir: Path) -> None:
                 try:
                     study = study_from_spec(value, name=f"{stem}: {name}", base_dir=notebooks_dir)
                     study.check()
-                    params[name] = {**value, "path": str(study.path)}  # the kernel gets an absolute path
+                    if study.path is not None:
+                        params[name] = {**value, "path": str(study.path)}  # the kernel gets an absolute path
                 except StudyError as exc:
                     problems.append(str(exc))
     if problems:
