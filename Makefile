@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.crmlab-installed
-EXTRAS := notebooks,test
+EXTRAS := notebooks,test,spark
 ARGS   ?=
 
 .PHONY: reports test lab bench clean-venv strip notebooks

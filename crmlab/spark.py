@@ -65,11 +65,15 @@ def spark_session(*, master: str | None = None, remote: str | None = None, app_n
         if home:
             os.environ["JAVA_HOME"] = home
         builder = (builder.master(master or "local[2]").config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.sql.shuffle.partitions", "4").config("spark.driver.memory", "1g"))
     builder = builder.config("spark.sql.session.timeZone", "UTC")
     for key, value in (config or {}).items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    if not remote:
+        session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def read_path(session, path: str, *, format: str | None = None):
