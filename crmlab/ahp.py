@@ -63,6 +63,7 @@ from .validation import (
     _preview,
     aligned_square,
     aligned_vector,
+    as_float_array,
     check_choice,
     check_convergence,
     check_labels,
@@ -171,6 +172,8 @@ def pairwise_matrix(judgments, items: Sequence[str], *, reciprocal_tol: float = 
             continue
         given[key] = (a, b, v)
         m[i, j], m[j, i] = v, 1.0 / v
+    if not given:
+        raise CrmlabValueError(f"judgments hold no comparison of the items {_preview(items, 20)}")
     return pd.DataFrame(m, index=items, columns=items)
 
 
@@ -182,7 +185,7 @@ def _as_matrix(matrix, items, name: str) -> tuple[np.ndarray, list[str]]:
         labels = None if items is None else list(items)
         index = list(matrix.index)
         if index == list(matrix.columns) and labels in (None, index) and len(set(index)) == len(index):
-            a, labels = matrix.to_numpy(dtype=float), index  # already aligned: skip the label lookup
+            a, labels = as_float_array(matrix.to_numpy(), name), index  # already aligned: skip the label lookup
         else:
             a, labels = aligned_square(matrix, name, labels=labels)
         labels = [x if isinstance(x, str) else str(x) for x in labels]
@@ -456,8 +459,12 @@ def inconsistency_table(matrix: pd.DataFrame, weights: pd.Series) -> pd.DataFram
     mean of aᵢₖ·aₖⱼ over the items k compared with both i and j), the nearest Saaty-scale
     value to the indirect value (a suggestion for the revision), εᵢⱼ and |ln εᵢⱼ|.
     """
-    a = matrix.to_numpy(dtype=float)
-    w = weights.to_numpy(dtype=float)
+    a, labels = check_pairwise_matrix(matrix, allow_missing=True, name="matrix")
+    w = check_weights(aligned_vector(weights, "weights", labels=labels), "weights", atol=1e-4)
+    if not isinstance(matrix, pd.DataFrame):
+        matrix = pd.DataFrame(a, index=labels, columns=labels)
+    if len(a) < 2:
+        raise CrmlabValueError(f"matrix compares {len(a)} item(s); an inconsistency table needs at least 2")
     n = len(a)
     present = (~np.isnan(a)).astype(float)
     logs = np.where(present > 0, np.log(np.where(present > 0, a, 1.0)), 0.0)

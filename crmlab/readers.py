@@ -177,9 +177,10 @@ def parse_dates(values: pd.Series, *, column: str, date_format: str | None = Non
         return _to_naive_wall_time(out)
     if len(present) == 0:
         return pd.to_datetime(values, errors="coerce")
+    mask = values.notna().to_numpy()
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        out[present.index] = _parse_date_numbers(present, column)
+        out.iloc[np.flatnonzero(mask)] = _parse_date_numbers(present, column).to_numpy()
         return out
     text = present.astype("string").str.strip()
     sample = text.iloc[0]
@@ -205,7 +206,7 @@ def parse_dates(values: pd.Series, *, column: str, date_format: str | None = Non
                                        f"that are not calendar dates in the column's form (like {sample!r})")
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
         parsed = _to_naive_wall_time(parsed) if isinstance(parsed.dtype, pd.DatetimeTZDtype) else parsed
-        out[present.index] = parsed.to_numpy()
+        out.iloc[np.flatnonzero(mask)] = parsed.to_numpy()
         return out
     if _AMBIGUOUS.match(sample):
         raise CrmlabValueError(f"date column {column!r} has dates like {sample!r}, which could be day-first or month-first; "
