@@ -42,6 +42,7 @@ import pandas as pd
 
 from .results import table_and_settings
 from .validation import (
+    CONVERGENCE_POLICIES,
     CrmlabValueError,
     _preview,
     check_choice,
@@ -51,7 +52,9 @@ from .validation import (
     as_float_array,
     check_finite,
     check_finite_vector,
+    check_convergence,
     check_is_fitted,
+    check_random_state,
     check_scalar,
     check_weights,
 )
@@ -677,13 +680,16 @@ class RFMKMeans:
     """
 
     def __init__(self, *, k_values: Sequence[int] = range(2, 9), sample_size: int = 2000, n_init: int = 4,
-                 random_state: int = 0):
+                 random_state: int = 0, max_iter: int = 300, on_nonconvergence: str = "raise"):
         self.k_values = [check_scalar(k, "k_values entry", low=2, integer=True) for k in k_values]
         if not self.k_values:
             raise CrmlabValueError("k_values must hold at least one k ≥ 2")
         self.sample_size = check_scalar(sample_size, "sample_size", low=10, integer=True)
         self.n_init = check_scalar(n_init, "n_init", low=1, integer=True)
-        self.random_state = random_state
+        self.random_state = check_random_state(random_state)
+        self.max_iter = check_scalar(max_iter, "max_iter", low=1, integer=True)
+        check_choice(on_nonconvergence, "on_nonconvergence", CONVERGENCE_POLICIES)
+        self.on_nonconvergence = on_nonconvergence
 
     @staticmethod
     def transform(rfm: pd.DataFrame) -> np.ndarray:
@@ -709,7 +715,9 @@ class RFMKMeans:
         sample = np.sort(rng.choice(n, size=min(self.sample_size, n), replace=False))
         rows, fits = [], {}
         for k in self.k_values:
-            km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(x)
+            km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state, max_iter=self.max_iter).fit(x)
+            check_convergence(km.n_iter_ < self.max_iter, what=f"k-means with k={k}",
+                              detail=f"its best run used all {self.max_iter} iterations", policy=self.on_nonconvergence)
             lab = km.labels_[sample]
             sil = silhouette_samples(x[sample], lab) if len(np.unique(lab)) > 1 else np.full(len(sample), np.nan)
             fits[k] = (km, sil)
