@@ -74,6 +74,26 @@ def check_ratings(data: pd.DataFrame, items: Sequence[str], *, scale: Sequence[f
     check_in_range(data, items, low=low, high=high, name=name, what="declared scale")
 
 
+MISSING_STRATEGIES = ("error", "mean", "drop")
+
+
+def treat_missing(data: pd.DataFrame, items: Sequence[str], *, missing: str = "error",
+                  name: str = "data") -> tuple[pd.DataFrame, dict]:
+    """The rating ``items`` of ``data`` with a missing-answer strategy applied, and a report of what was done.
+
+    The strategies of :meth:`crmlab.pls.PLSPathModel.fit` (the same implementation), so every
+    scoring route of a survey treats blank cells alike: ``"error"`` refuses missing cells
+    (naming rows and columns), ``"mean"`` replaces each by its item's mean over the answers
+    given, ``"drop"`` deletes respondents with any missing item (casewise).  Returns
+    ``(frame, report)``: the item columns (index kept) and ``{"strategy", "rows_dropped",
+    "cells_replaced"}``.
+    """
+    from .pls import _prepare_items
+
+    check_choice(missing, "missing", MISSING_STRATEGIES)
+    return _prepare_items(data, list(dict.fromkeys(items)), missing, None, name=name)
+
+
 def _as_weight_series(weights, index: Sequence[str], name: str = "weights") -> pd.Series:
     """Weights given as dict/Series keyed by ``index`` (or a sequence in that order), summing to 1."""
     if isinstance(weights, (Mapping, pd.Series)):
