@@ -164,7 +164,6 @@ TERMS.update({
     "perception": ("Perception (P)", "认知（P）"),
     "expectation": ("Expectation (E)", "预期（E）"),
     "ratio_c": ("Satisfaction ratio C = P / E", "满意度比值 C = P / E"),
-    "gap": ("Gap", "差距"),
     "definition_en": ("Definition (English)", "定义（英文）"),
     "definition_seed_zh": ("Definition (course text)", "定义（课程原文）"),
     "measured_by": ("Measured by", "测量方式"),
@@ -276,11 +275,10 @@ TERMS.update({
     "section_loyalty_curve": ("Satisfaction → loyalty curve", "满意度—忠诚度曲线"),
     "need_purchase_satisfaction": ("a satisfaction column in the purchase records (key satisfaction)",
                                    "购买记录中的满意度列（satisfaction 键）"),
-    "section_cdv": ("Customer delivered value", "顾客让渡价值"),
     "need_cdv_offers": ("offers with their value and cost parts (parameter cdv_offers)",
                         "各供给的价值与成本构成（参数 cdv_offers）"),
     "path": ("Path", "路径"),
-    "pls": ("PLS", "PLS"),
+    "pls": ("PLS estimate", "PLS 估计值"),
     "plsc": ("Consistent PLS (PLSc)", "一致性 PLS（PLSc）"),
     "pls_error": ("PLS − true", "PLS − 真实值"),
     "plsc_error": ("PLSc − true", "PLSc − 真实值"),
@@ -302,12 +300,15 @@ TERMS.update({
                         "({n2} respondents).", "比较的分组（列 {column}）：第 1 组 = {g1}（{n1} 名受访者），"
                         "第 2 组 = {g2}（{n2} 名受访者）。"),
     "survey_wave": ("Survey wave", "调查轮次"),
+    "pca_undefined": ("*No principal-component index for these items: the first {k} component(s) do not weight every "
+                      "item positively, so the weighted mean is not an index. Choose other driver constructs or "
+                      "`pca_components`.*", "*这些题项不能构成主成分指数：前 {k} 个主成分并未给每个题项正的权重，"
+                      "加权均值不是指数。请另选驱动潜变量或调整 `pca_components`。*"),
     "offer": ("Offer", "供给"),
     "all_customers": ("All customers", "全部顾客"),
     "satisfaction.monetary": ("Monetary cost", "货币成本"),
     "satisfaction.image": ("Image value", "形象价值"),
     "satisfaction.low": ("Low satisfaction", "低满意区"),
-    "satisfaction.indifference": ("Zone of indifference", "质量不敏感区"),
     "satisfaction.high": ("High satisfaction", "高满意区"),
     # attributes of the bundled Kano survey (crmlab.datasets.satisfaction), display labels in the teaching run
     "reliable_login": ("Reliable login", "登录稳定可靠"),
@@ -666,6 +667,8 @@ TERMS.update({
 
 # Table headers and index values that say the same as an existing term reuse its key.
 TERM_ALIASES: dict[str, str] = {
+    "gap": "gap_key",
+    "satisfaction.indifference": "zone_of_indifference",
     "performance": "ipa_performance",
     "importance": "ipa_importance",
     "quadrant": "ipa_quadrant",

@@ -7,7 +7,7 @@ on the bundled data (result ``bundled_data``) crmlab's keys get their display la
 """
 from __future__ import annotations
 
-from ...i18n import check_lang, label
+from ...i18n import check_lang, label, t
 from . import summary
 
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -60,11 +60,14 @@ def _t(key: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+SINGLE_MARKET = "all_customers"  # the notebook's market key when the purchases have no market column
+
+
 def _namer(results: dict, lang: str):
-    """Names as recorded (users' names); crmlab's display labels for the bundled data's keys."""
+    """Names as recorded (users' names); crmlab's display labels for the bundled data's keys and crmlab's own keys."""
     if results.get("bundled_data"):
         return lambda name: str(label(name, lang))
-    return str
+    return lambda name: t(SINGLE_MARKET, lang) if name == SINGLE_MARKET else str(name)
 
 
 def _index(results: dict, lang: str, name) -> list[str]:
