@@ -774,3 +774,20 @@ def customer_delivered_value(*, product, service, personnel, image, monetary, ti
     out["cdv"] = out["tcv"] - out["tcc"]
     out["cdv_ratio"] = out["tcv"] / out["tcc"]
     return out
+
+
+def offers_delivered_value(offers: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """:func:`customer_delivered_value` of named offers: ``{offer: {part: amount}}`` → one row per offer.
+
+    Every offer must give exactly the eight parts (:data:`CDV_VALUE_PARTS` + :data:`CDV_COST_PARTS`), in the same
+    money units; the rows keep the order of ``offers`` (index ``offer``).
+    """
+    if not isinstance(offers, Mapping) or not offers:
+        raise CrmlabValueError(f"offers must map offer names to their value and cost parts, got {offers!r}")
+    parts = CDV_VALUE_PARTS + CDV_COST_PARTS
+    for name, given in offers.items():
+        if not isinstance(given, Mapping) or set(given) != set(parts):
+            keys = sorted(given) if isinstance(given, Mapping) else given
+            raise CrmlabValueError(f"offer {name!r} must give exactly the parts {list(parts)}; got {keys!r}")
+    table = pd.DataFrame({part: [offers[name][part] for name in offers] for part in parts})
+    return customer_delivered_value(**table.to_dict("list")).set_axis(pd.Index(list(offers), name="offer"))

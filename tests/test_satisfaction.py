@@ -404,6 +404,20 @@ def test_acsi_recovery_lines_up_estimates_by_path_label():
     assert table["pls"].isna().sum() == len(ds.ACSI_TRUE_PATHS) - 2  # paths without an estimate stay missing
 
 
+def test_offers_delivered_value_by_name():
+    from crmlab.satisfaction import offers_delivered_value
+
+    table = offers_delivered_value(ds.CDV_EXAMPLE_OFFERS)
+    assert list(table.index) == ["ours", "rival"] and table.index.name == "offer"
+    # TCV = 520 + 80 + 40 + 60 = 700, TCC = 400 + 60 + 50 + 20 = 530 for the rival
+    assert table.loc["rival", ["tcv", "tcc", "cdv"]].tolist() == [700, 530, 170]
+    short = {"ours": {k: v for k, v in ds.CDV_EXAMPLE_OFFERS["ours"].items() if k != "time"}}
+    with pytest.raises(CrmlabValueError, match="offer 'ours' must give exactly the parts"):
+        offers_delivered_value(short)
+    with pytest.raises(CrmlabValueError, match="offers must map"):
+        offers_delivered_value({})
+
+
 def test_equal_weights_and_bins():
     from crmlab.satisfaction import equal_weights, equal_width_bins
 
