@@ -1,6 +1,8 @@
 """Bundled satisfaction data (SPEC §1), each generated from documented true parameters.
 
-Run ``python -m crmlab.datasets.satisfaction`` to (re)write the CSVs in ``data/``:
+Run ``python -m crmlab.datasets.satisfaction`` to (re)write the CSVs in ``data/``;
+:func:`teaching_studies` describes them as study descriptions (:mod:`crmlab.study`), the form a user
+gives their own files in, and :data:`CDV_EXAMPLE_OFFERS` is the worked delivered-value example:
 
 ``acsi_survey.csv``
     500 respondents, 14 items on a 1–10 scale, generated from the ACSI structure
