@@ -306,6 +306,7 @@ TERMS.update({
                       "加权均值不是指数。请另选驱动潜变量或调整 `pca_components`。*"),
     "offer": ("Offer", "供给"),
     "all_customers": ("All customers", "全部顾客"),
+    "kano.neutral": ("Neutral (indifferent)", "无所谓"),
     "satisfaction.monetary": ("Monetary cost", "货币成本"),
     "satisfaction.image": ("Image value", "形象价值"),
     "satisfaction.low": ("Low satisfaction", "低满意区"),
