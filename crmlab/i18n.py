@@ -164,7 +164,6 @@ TERMS.update({
     "perception": ("Perception (P)", "认知（P）"),
     "expectation": ("Expectation (E)", "预期（E）"),
     "ratio_c": ("Satisfaction ratio C = P / E", "满意度比值 C = P / E"),
-    "gap": ("Gap", "差距"),
     "definition_en": ("Definition (English)", "定义（英文）"),
     "definition_seed_zh": ("Definition (course text)", "定义（课程原文）"),
     "measured_by": ("Measured by", "测量方式"),
@@ -244,6 +243,81 @@ TERMS.update({
     "t_value": ("t value", "t 值"),
     "ci_lower": ("CI lower", "置信下限"),
     "ci_upper": ("CI upper", "置信上限"),
+})
+
+# --- notebook 01_satisfaction: inputs, skipped sections, PLSc / PLSpredict / MGA tables ---
+TERMS.update({
+    "yes": ("Yes", "是"),
+    "no": ("No", "否"),
+    "study_input": ("Input", "输入"),
+    "file": ("File", "文件"),
+    "rows": ("Rows", "行数"),
+    "missing_note_drop": ("{n} respondents with missing answers were left out (`missing = \"drop\"`).",
+                          "{n} 名有缺失答案的受访者未参与分析（`missing = \"drop\"`）。"),
+    "missing_note_mean": ("{n} missing answers were replaced by the mean of their item (`missing = \"mean\"`).",
+                          "{n} 个缺失答案已用所在题项的均值代替（`missing = \"mean\"`）。"),
+    "section_servqual": ("SERVQUAL gaps", "SERVQUAL 差距分析"),
+    "need_servqual": ("SERVQUAL perception and expectation items (key `servqual`)", "SERVQUAL 的感知与期望题项（`servqual` 键）"),
+    "section_pls": ("PLS path model and satisfaction indices", "PLS 路径模型与满意度指数"),
+    "need_constructs": ("the constructs and paths of a path model (keys `constructs` and `paths`)",
+                        "路径模型的潜变量与路径（`constructs` 和 `paths` 键）"),
+    "section_mga": ("Two-group comparison", "两组比较"),
+    "need_group": ("a column splitting the respondents into two groups (key `group`)", "把受访者分为两组的列（`group` 键）"),
+    "need_two_groups": ("exactly two groups in the group column", "分组列中恰好两个组"),
+    "section_drivers": ("Other scoring routes (weighted CSI, PCA index, regression, fuzzy evaluation)",
+                        "其他测评方法（加权满意度指数、主成分分析法、回归、模糊综合评价）"),
+    "need_drivers": ("driver constructs (parameter `driver_constructs`, or an overall item in a construct that has paths "
+                     "into it)", "驱动潜变量（参数 `driver_constructs`，或位于有路径指向的潜变量中的总体满意度题项）"),
+    "section_regression": ("Regression route", "计量经济学（回归）方法"),
+    "need_overall_item": ("an overall-satisfaction item (key `overall`)", "总体满意度题项（`overall` 键）"),
+    "section_loyalty": ("Loyalty measures", "顾客忠诚度测评"),
+    "need_purchases": ("purchase records (parameter `purchases`)", "购买记录（参数 `purchases`）"),
+    "section_loyalty_curve": ("Satisfaction → loyalty curve", "满意度—忠诚度曲线"),
+    "need_purchase_satisfaction": ("a satisfaction column in the purchase records (key `satisfaction`)",
+                                   "购买记录中的满意度列（`satisfaction` 键）"),
+    "need_cdv_offers": ("offers with their value and cost parts (parameter `cdv_offers`)",
+                        "各供给的价值与成本构成（参数 `cdv_offers`）"),
+    "path": ("Path", "路径"),
+    "pls": ("PLS estimate", "PLS 估计值"),
+    "plsc": ("Consistent PLS (PLSc)", "一致性 PLS（PLSc）"),
+    "pls_error": ("PLS − true", "PLS − 真实值"),
+    "plsc_error": ("PLSc − true", "PLSc − 真实值"),
+    "q2_predict": ("Q²predict", "预测 Q²（Q²predict）"),
+    "rmse": ("RMSE (PLS)", "均方根误差 RMSE（PLS）"),
+    "lm_rmse": ("RMSE (LM benchmark)", "均方根误差 RMSE（线性回归基准）"),
+    "rmse_below_lm": ("PLS beats the benchmark", "PLS 优于基准"),
+    "estimate_1": ("Estimate, group 1", "第 1 组估计值"),
+    "estimate_2": ("Estimate, group 2", "第 2 组估计值"),
+    "significant": ("Significant", "差异显著"),
+    "satisfaction.c": ("Composite correlation c", "合成变量相关系数 c"),
+    "satisfaction.c_quantile": ("5% quantile of permuted c", "置换所得 c 的 5% 分位数"),
+    "compositional_invariance": ("Compositional invariance", "组成不变性"),
+    "mean_difference": ("Mean difference", "均值差"),
+    "equal_means": ("Equal means", "均值相等"),
+    "log_variance_ratio": ("Log variance ratio", "方差比的对数"),
+    "equal_variances": ("Equal variances", "方差相等"),
+    "mga_groups_note": ("Groups compared (column {column}): group 1 = {g1} ({n1} respondents), group 2 = {g2} "
+                        "({n2} respondents).", "比较的分组（列 {column}）：第 1 组 = {g1}（{n1} 名受访者），"
+                        "第 2 组 = {g2}（{n2} 名受访者）。"),
+    "survey_wave": ("Survey wave", "调查轮次"),
+    "pca_undefined": ("*No principal-component index for these items: the first {k} component(s) do not weight every "
+                      "item positively, so the weighted mean is not an index. Choose other driver constructs or "
+                      "`pca_components`.*", "*这些题项不能构成主成分指数：前 {k} 个主成分并未给每个题项正的权重，"
+                      "加权均值不是指数。请另选驱动潜变量或调整 `pca_components`。*"),
+    "offer": ("Offer", "供给"),
+    "all_customers": ("All customers", "全部顾客"),
+    "kano.neutral": ("Neutral (indifferent)", "无所谓"),
+    "satisfaction.monetary": ("Monetary cost", "货币成本"),
+    "satisfaction.image": ("Image value", "形象价值"),
+    "satisfaction.low": ("Low satisfaction", "低满意区"),
+    "satisfaction.high": ("High satisfaction", "高满意区"),
+    # attributes of the bundled Kano survey (crmlab.datasets.satisfaction), display labels in the teaching run
+    "reliable_login": ("Reliable login", "登录稳定可靠"),
+    "fast_transfers": ("Fast transfers", "转账快速到账"),
+    "spending_insights": ("Spending insights", "消费分析"),
+    "fee_alerts": ("Fee alerts", "收费提醒"),
+    "chat_support": ("Chat support", "在线客服"),
+    "face_id": ("Face ID login", "刷脸登录"),
 })
 
 # --- importance/performance (SPEC §2) ------------------------------------
@@ -594,6 +668,8 @@ TERMS.update({
 
 # Table headers and index values that say the same as an existing term reuse its key.
 TERM_ALIASES: dict[str, str] = {
+    "gap": "gap_key",
+    "satisfaction.indifference": "zone_of_indifference",
     "performance": "ipa_performance",
     "importance": "ipa_importance",
     "quadrant": "ipa_quadrant",
@@ -666,6 +742,7 @@ VOCABULARY = frozenset({
     "value_class", "tier", "quadrant_zone", "zone", "action", "diagonal_zone", "competitor_zone", "segment", "strategy",
     "stage", "relationship_level", "number_of_customers_level", "margin_level", "setting", "item_setting", "gap_key",
     "component", "profit_component", "importance_method", "grade", "kano_category", "model", "convention", "metric",
+    "functional", "dysfunctional",
 })
 """Dimensions (index or column names) whose *values* are crmlab's own keys and are translated in tables."""
 

@@ -144,6 +144,12 @@ CASES = [
          nan_ok=("zone_slopes", "loyalty_sd", "se")),  # undefined for a zone or bin with one respondent
     Case("satisfaction.customer_delivered_value", sat.customer_delivered_value,
          dict(product=500.0, service=100.0, personnel=50.0, image=50.0, monetary=400.0, time=20.0, energy=10.0, physical=10.0)),
+    Case("satisfaction.offers_delivered_value", sat.offers_delivered_value,
+         dict(offers={"ours": dict(product=500.0, service=100.0, personnel=50.0, image=50.0, monetary=400.0, time=20.0,
+                                   energy=10.0, physical=10.0),
+                      "rival": dict(product=520.0, service=80.0, personnel=40.0, image=60.0, monetary=390.0, time=30.0,
+                                    energy=20.0, physical=10.0)})),
+    Case("satisfaction.treat_missing", sat.treat_missing, dict(data=SURVEY, items=["q1", "q2"], missing="mean")),
     # kano
     Case("kano.evaluation_table", kano.evaluation_table, {}),
     Case("kano.classify_answers", kano.classify_answers, dict(data=KANO, attributes=KANO_ATTRS)),
