@@ -447,6 +447,8 @@ def satisfaction_regression(data: pd.DataFrame, *, overall: str, attributes: Seq
 
 # ---------------------------------------------------------------- §1.3 fuzzy comprehensive evaluation
 
+# Default grade names (crmlab terms, low to high); notebooks show them in the report language.
+FUZZY_GRADES = ("very_dissatisfied", "dissatisfied", "neutral", "satisfied", "very_satisfied")
 FUZZY_OPERATORS = ("M(·,+)", "M(∧,∨)", "M(·,∨)", "M(∧,⊕)")
 _OPERATOR_ALIASES = {"weighted_average": "M(·,+)", "main_factor": "M(∧,∨)", "main_factor_product": "M(·,∨)",
                      "bounded_sum": "M(∧,⊕)"}

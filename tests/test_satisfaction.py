@@ -329,7 +329,9 @@ def test_charts_render_bilingual_labels():
         assert len(ax.get_legend().get_texts()) == 6
         ax = ps.plot_better_worse(better_worse_chart_data(kr), lang=lang)
         assert len(ax.collections) >= 3
-        ax = ps.plot_fuzzy_result(fr, lang=lang)
+        ax = ps.plot_fuzzy_result(fr, lang=lang)  # grades as given unless display names are passed
+        assert [tx.get_text() for tx in ax.get_xticklabels()][0] == "very_satisfied"
+        ax = ps.plot_fuzzy_result(fr, labels={"very_satisfied": "很满意" if lang == "zh" else "Very satisfied"}, lang=lang)
         assert [tx.get_text() for tx in ax.get_xticklabels()][0] == ("很满意" if lang == "zh" else "Very satisfied")
         plt.close("all")
     assert ps.index_model_positions(["EXPE", "SAT", "LOY"]) == {k: ps.ACSI_LAYOUT[k] for k in ("EXPE", "SAT", "LOY")}

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Ellipse
 
-from ..i18n import check_lang, t, translate_labels
+from ..i18n import check_lang, t
 from ..results import pair_label
 from ..pls import PLSBootstrapResult, PLSMultigroupResult, PLSPathModel, PLSPredictResult
 from ..validation import CrmlabValueError, check_is_fitted
@@ -73,8 +73,8 @@ def _label_point(k, segments, placed, min_gap: float = 0.32, line_gap: float = 0
 
 
 def _labels(names, labels: Mapping[str, str] | None, lang: str) -> dict[str, str]:
-    shown = translate_labels(names, lang)
-    return {n: (labels or {}).get(n, s) for n, s in zip(names, shown)}
+    """Display names: ``labels[name]`` where given (e.g. a bundled model's terms), else the name as the user gave it."""
+    return {n: str((labels or {}).get(n, n)) for n in names}
 
 
 def plot_path_diagram(model: PLSPathModel, *, bootstrap: PLSBootstrapResult | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import check_lang, t, translate_labels
+from ..i18n import check_lang, label, t
 from ..kano import CATEGORIES, CATEGORY_KEYS
 from . import FIGSIZE_SQUARE, FIGSIZE_WIDE, new_axes
 
@@ -19,10 +19,10 @@ KANO_COLORS = {"A": "#3a9d5d", "O": "#1f5a96", "M": "#c0392b", "I": "#9e9e9e", "
 
 
 def _label(key: str, lang: str, labels=None) -> str:
-    """``labels[key]`` when given (e.g. the user's own names, shown as given), else the term of a bundled key."""
+    """``labels[key]`` when given (display names of a bundled dataset), else the name exactly as the user gave it."""
     if labels is not None and key in labels:
         return str(labels[key])
-    return translate_labels([key], lang)[0]
+    return str(key)
 
 
 # ------------------------------------------------------------ index-model layout
@@ -147,7 +147,7 @@ def plot_better_worse(chart_data: pd.DataFrame, *, labels=None, ax=None, lang: s
 def plot_loyalty_curve(curve, *, loyalty_label: str = "share_of_wallet", labels=None, ax=None, lang: str = "en"):
     """Binned loyalty means (± SE) and LOWESS smoothers per market, with the zone of indifference shaded.
 
-    ``labels`` maps market values to displayed names (default: the term of a bundled market key).
+    ``labels`` maps market values to displayed names (default: the values as given).
     """
     check_lang(lang)
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
@@ -163,7 +163,7 @@ def plot_loyalty_curve(curve, *, loyalty_label: str = "share_of_wallet", labels=
         ax.errorbar(g["satisfaction_mean"], g["loyalty_mean"], yerr=g["se"], fmt="o", color=color, capsize=3,
                     ms=5, alpha=0.8, label=f"{_label(m, lang, labels)} ({t('binned_mean', lang)})")
     ax.set_xlabel(t("satisfaction", lang))
-    ax.set_ylabel(_label(loyalty_label, lang))
+    ax.set_ylabel(label(loyalty_label, lang))
     ax.set_title(t("loyalty_curve_title", lang))
     ax.legend(loc="upper left", fontsize=8)
     return ax
@@ -172,8 +172,11 @@ def plot_loyalty_curve(curve, *, loyalty_label: str = "share_of_wallet", labels=
 # ------------------------------------------------------------ fuzzy, CSI, PCA
 
 
-def plot_fuzzy_result(result, *, ax=None, lang: str = "en"):
-    """Bars of the normalised result vector B over the grades, with the score in the title."""
+def plot_fuzzy_result(result, *, labels=None, ax=None, lang: str = "en"):
+    """Bars of the normalised result vector B over the grades, with the score in the title.
+
+    ``labels`` maps grade names to displayed names (default: the grades as given).
+    """
     check_lang(lang)
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
     b = result.b_normalized
@@ -182,7 +185,7 @@ def plot_fuzzy_result(result, *, ax=None, lang: str = "en"):
     bars[int(np.argmax(b.to_numpy()))].set_color("#d9822b")
     for xi, v in zip(x, b):
         ax.text(xi, v + 0.01, f"{v:.3f}", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, translate_labels(list(b.index), lang))
+    ax.set_xticks(x, [_label(g, lang, labels) for g in b.index])
     ax.set_ylim(0, max(b.max() * 1.2, 0.1))
     ax.set_xlabel(t("grade", lang))
     ax.set_ylabel(t("membership", lang))
