@@ -7,6 +7,7 @@ Layout of a run (``reports/<YYYY-MM-DD_HHMMSS>[_label]/``)::
     <nb>.ipynb                    executed notebook
     <nb>.html                     report without code (for readers who don't read code)
     <nb>.code.html                report with code (``with_code=True``)
+    <nb>.pdf                      the report printed by headless Chromium (``pdf=True``)
     <nb>.results.json             the key results the notebook recorded with ``crmlab.record``
     logs/<nb>.log                 the worker's output
 
@@ -42,6 +43,7 @@ from typing import TextIO
 from .. import __version__
 from ..validation import CrmlabValueError
 from .bilingual import notebook_for_lang
+from .browser import check_browser
 from .html import index_html
 from .outputs import output_names, write_notebook_outputs
 from ..study import StudyError, is_study, study_from_spec
@@ -103,6 +105,7 @@ class RunPlan:
     label: str | None
     params_file: str | None
     overrides: list[tuple[str, str]] = field(default_factory=list)
+    pdf: bool = False
 
     @property
     def complete(self) -> bool:
@@ -130,11 +133,11 @@ def check_timeout(timeout) -> float:
     return float(timeout)
 
 
-def check_output_names(stems: list[str], *, with_code: bool) -> None:
+def check_output_names(stems: list[str], *, with_code: bool, pdf: bool = False) -> None:
     """Raise if two notebooks (or a notebook and the run's own files) would write the same file name."""
     owner: dict[str, str] = {name: "the run itself" for name in RUN_LEVEL_NAMES}
     for stem in stems:
-        for name in output_names(stem, with_code=with_code):
+        for name in output_names(stem, with_code=with_code, pdf=pdf):
             if name in owner:
                 raise CrmlabValueError(f"notebook {stem!r} would write {name!r}, which {owner[name]} also writes; "
                                        "rename the notebook")
@@ -195,6 +198,7 @@ def plan_run(
     timeout: float = DEFAULT_TIMEOUT_S,
     with_code: bool = False,
     label: str | None = None,
+    pdf: bool = False,
 ) -> RunPlan:
     """Check options, notebooks, parameters and output names, then create the staging folder."""
     notebooks_dir = Path(notebooks_dir).resolve()
@@ -204,8 +208,10 @@ def plan_run(
         raise CrmlabValueError(f"jobs must be a whole number >= 1, got {jobs!r}")
     timeout = check_timeout(timeout)
     label = check_label(label)
+    if pdf:
+        check_browser()  # BrowserUnavailable (an OSError) before anything is run or written
     paths = discover_notebooks(notebooks_dir, notebooks)
-    check_output_names([p.stem for p in paths], with_code=with_code)
+    check_output_names([p.stem for p in paths], with_code=with_code, pdf=pdf)
     declared = {p.stem: declared_parameters(p) for p in paths}
     file_params = load_params_file(params_file) if params_file else None
     known = {p.stem for p in discover_notebooks(notebooks_dir)}
@@ -235,7 +241,8 @@ def plan_run(
     return RunPlan(paths=paths, declared=declared, given=given, known=known, notebooks_dir=notebooks_dir,
                    reports_dir=reports_dir, run_id=run_id, staging=staging, started=started, jobs=jobs,
                    timeout=timeout, with_code=with_code, label=label,
-                   params_file=str(params_file) if params_file else None, overrides=[tuple(o) for o in overrides or []])
+                   params_file=str(params_file) if params_file else None, overrides=[tuple(o) for o in overrides or []],
+                   pdf=pdf)
 
 
 # =========================================================================== execute
@@ -280,6 +287,7 @@ def _jobs(plan: RunPlan) -> list[tuple[dict, Path]]:
             "name": p.stem, "run_id": plan.run_id, "input": str(notebook_for_lang(p, effective.get("lang"))),
             "cwd": str(plan.notebooks_dir),
             "executed": str(plan.staging / p.name), "out_dir": str(plan.staging), "with_code": plan.with_code,
+            "pdf": plan.pdf,
             "parameters": plan.given[p.stem], "given_parameters": plan.given[p.stem], "effective_parameters": effective,
             "status_file": str(plan.staging / "logs" / f"{p.stem}.status.json"),
             "runner_pid": os.getpid(), "deadline_s": plan.timeout,
@@ -457,13 +465,15 @@ def run_reports(
     with_code: bool = False,
     label: str | None = None,
     stream: TextIO | None = None,
+    pdf: bool = False,
 ) -> dict:
     """Execute notebooks with papermill into a new dated run folder and return the run manifest.
 
     Parameters are checked against every notebook's declared ``parameters`` cell
     before any kernel starts (:class:`~crmlab.report.params.ParameterError`).
     A failing notebook does not stop the others; the manifest's ``status`` is
-    ``"ok"`` only if all succeeded.  ``timeout`` is per notebook, in seconds.
+    ``"ok"`` only if all succeeded.  ``timeout`` is per notebook, in seconds.  ``pdf=True`` also
+    prints each report to ``<nb>.pdf`` with headless Chromium (checked for before any kernel starts).
     """
     stream = stream or sys.stdout
 
@@ -471,7 +481,7 @@ def run_reports(
         print(msg, file=stream, flush=True)
 
     plan = plan_run(notebooks, notebooks_dir=notebooks_dir, reports_dir=reports_dir, params_file=params_file,
-                    overrides=overrides, jobs=jobs, timeout=timeout, with_code=with_code, label=label)
+                    overrides=overrides, jobs=jobs, timeout=timeout, with_code=with_code, label=label, pdf=pdf)
     t0 = time.monotonic()
     try:
         with _stop_signals_raise():
