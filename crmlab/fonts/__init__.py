@@ -29,7 +29,8 @@ def code_points(path: Path) -> frozenset[int]:
     """The code points a shipped font has glyphs for."""
     from fontTools.ttLib import TTFont
 
-    return frozenset(TTFont(str(path), lazy=True).getBestCmap())
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 def font_face(family: str, path: Path, unicodes, *, unicode_range: str | None = None, layout_features=("*",)) -> str:

@@ -36,7 +36,7 @@ def chromium_path() -> str:
     chosen = os.environ.get("CRMLAB_CHROMIUM")
     if chosen:
         if not (Path(chosen).is_file() and os.access(chosen, os.X_OK)):
-            raise BrowserUnavailable(f"CRMLAB_CHROMIUM={chosen} is not an executable file")
+            raise BrowserUnavailable(f"CRMLAB_CHROMIUM={chosen} is not an executable file; {INSTALL_HINT}")
         return chosen
     for name in CHROMIUM_CANDIDATES:
         found = shutil.which(name)
