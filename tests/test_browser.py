@@ -299,8 +299,8 @@ _checked: dict = {}
 def checked(request, lang: str, name: str) -> dict:
     """The check of one page of the session's rendered run in ``lang`` (each page is loaded once)."""
     if (lang, name) not in _checked:
+        browser = request.getfixturevalue("browser")  # first: without Chromium, skip before rendering anything
         run = request.getfixturevalue("rendered_run" if lang == "en" else "rendered_run_zh")
-        browser = request.getfixturevalue("browser")
         run_dir = Path(run["path"])
         entry = next((e for e in run["notebooks"] if e["name"] == name), None)
         if entry is not None:

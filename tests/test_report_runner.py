@@ -269,3 +269,18 @@ def test_params_file_may_name_notebooks_outside_the_run(nbdir, tmp_path):
 def test_scoped_cli_values_beat_global_ones_whatever_their_order(nbdir, tmp_path):
     manifest, _ = run(nbdir, tmp_path / "r", overrides=[("good.ipynb:x", "1"), ("x", "2")])
     assert manifest["notebooks"][0]["parameters"] == {"x": 1}
+
+
+def test_reports_show_whole_tables(tmp_path):
+    """pandas would cut text over 50 characters and hide columns past 20 with "..."; a report shows them all."""
+    d = tmp_path / "nbs"
+    d.mkdir()
+    long_text = "Knowledge gap: management's perception of customer expectations vs actual expectations"
+    make_notebook(d / "wide.ipynb", "n: int = 30",
+                  f"import pandas\npandas.DataFrame({{f'c{{i}}': [{long_text!r}] for i in range(n)}})",
+                  "import crmlab\ncrmlab.record('pd_in_namespace', 'pd' in dir())")
+    manifest, _ = run(d, tmp_path / "r")
+    run_dir = Path(manifest["path"])
+    page = (run_dir / "wide.html").read_text(encoding="utf-8")
+    assert page.count(long_text) == 30 and "<th>c29</th>" in page and "...</td>" not in page
+    assert json.loads((run_dir / "wide.results.json").read_text())["results"]["pd_in_namespace"] is False
