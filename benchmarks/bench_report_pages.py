@@ -8,13 +8,15 @@ renders once more in English with ``--pdf`` (the cost of printing every report).
 
     python benchmarks/bench_report_pages.py [--repeat 2] [--compare main=/path/to/other/checkout] [--pdf]
 
-A compared checkout runs through its own ``.venv`` (its ``crmlab`` command, its notebooks).
+A compared checkout runs through its ``.venv`` (which may be a link to another checkout's, with the
+dependencies it needs) with its own code first on ``PYTHONPATH``, on its own notebooks.
 Writes benchmarks/results/report_pages.json.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -31,7 +33,8 @@ def render(checkout: Path, crmlab: Path, extra: list[str]) -> tuple[float, dict[
     with tempfile.TemporaryDirectory() as out:
         t0 = time.perf_counter()
         subprocess.run([str(crmlab), "report", "--notebooks-dir", str(checkout / "notebooks"), "--reports-dir", out,
-                        "-j", "2", *extra], cwd=checkout, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                        "-j", "2", *extra], cwd=checkout, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env={**os.environ, "PYTHONPATH": str(checkout)})  # its own code, even through a shared .venv
         seconds = time.perf_counter() - t0
         (run,) = [p for p in Path(out).iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
         return seconds, {p.name: p.stat().st_size for p in sorted(run.glob("*.html"))}

@@ -76,7 +76,7 @@ _PAGE_JS = r"""async () => {
   const texRule = /(?<![$\\])\$(?![\s$])(?:[^$\\]|\\.)+?(?<![\s\\])\$(?!\d)|\$\$/;
   const prose = el => { const c = el.cloneNode(true); c.querySelectorAll('code, pre, math').forEach(x => x.remove());
                         return c.textContent; };
-  const summary = [...document.querySelectorAll('.jp-Cell.celltag_summary')];
+  const summary = [...document.querySelectorAll('.celltag_summary')].filter(e => !e.parentElement.closest('.celltag_summary'));
   return {
     brokenImages: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => (i.currentSrc || i.src).slice(0, 60)),
     nImages: imgs.length,
@@ -134,6 +134,7 @@ _TOFU_JS = r"""() => {
 }"""
 
 _PRINT_JS = r"""(w) => {
+  if (!window.crmlabFitTables) return {zoomed: 0, cut: [], wide: 0, fitted: false};  // the run's index page
   const zoomed = window.crmlabFitTables(w);
   const cut = [];
   document.querySelectorAll('.jp-RenderedHTMLCommon table').forEach(t => {
@@ -141,7 +142,7 @@ _PRINT_JS = r"""(w) => {
     const wide = !!t.closest('.crmlab-wide'), width = t.getBoundingClientRect().width;
     if (width > box.clientWidth * (wide ? 1.49 : 1) + 1) cut.push(t.innerText.slice(0, 40));
   });
-  return {zoomed, cut, wide: document.querySelectorAll('.crmlab-wide').length};
+  return {zoomed, cut, wide: document.querySelectorAll('.crmlab-wide').length, fitted: true};
 }"""
 
 
@@ -234,9 +235,10 @@ def fixture_notebook(lang: str):
            "$$\\Lambda = \\left[ \\frac{\\alpha}{\\beta} \\right], \\quad \\min_i x_i, \\quad \\text{a<b & c}$$")
     nb = new_notebook(cells=[
         new_markdown_cell(md),
+        # the summary: a Markdown cell in the Chinese fixture, a code cell with a Markdown output in the English one
+        new_markdown_cell("**结论**：毛利率 $m = 0.3$。", metadata={"tags": [SUMMARY_TAG]}) if zh else
         new_code_cell("summary()", metadata={"tags": [SUMMARY_TAG]}, outputs=[new_output(
-            "display_data", data={"text/markdown": ("**结论**：毛利率 $m = 0.3$。" if zh else "**Finding**: margin $m = 0.3$."),
-                                  "text/plain": "summary"})]),
+            "display_data", data={"text/markdown": "**Finding**: margin $m = 0.3$.", "text/plain": "summary"})]),
         new_code_cell("plot()", outputs=[new_output("display_data", data={"image/png": base64.b64encode(png.getvalue()).decode(),
                                                                           "text/plain": "<Figure>"})]),
         new_code_cell("wide", outputs=[new_output("execute_result", data={"text/html": wide.to_html(), "text/plain": "wide"},
@@ -252,7 +254,7 @@ def test_fixture_report_reads_offline_and_prints(browser, tmp_path, lang):
     nb, md = fixture_notebook(lang)
     page = check_page(browser, _write(tmp_path, f"{lang}.html", notebook_html(nb, with_code=False)), printed=True)
     assert_reads_offline(page)
-    assert page["nMath"] == len(tex_formulas(md)) + 1 == 5  # + the formula in the Markdown output
+    assert page["nMath"] == len(tex_formulas(md)) + 1 == 5  # + the formula in the summary
     assert page["nImages"] == 1 and page["codeInputs"] == 0
     assert page["nSummary"] == 1 and ("结论" if lang == "zh" else "Finding") in page["summaryText"]
     assert page["print"]["cut"] == [] and page["print"]["zoomed"] == 1  # the 18-column table is shrunk to fit
