@@ -246,13 +246,16 @@ def fixture_notebook(lang: str):
         new_code_cell("print(...)", outputs=[new_output("stream", name="stdout",
                                                         text="客户终身价值 CLV = 1234.5（元）\n" if zh else "CLV = 1234.5\n")]),
     ])
+    nb.metadata["papermill"] = {"parameters": {"lang": lang}}
     return nb, md
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_fixture_report_reads_offline_and_prints(browser, tmp_path, lang):
     nb, md = fixture_notebook(lang)
-    page = check_page(browser, _write(tmp_path, f"{lang}.html", notebook_html(nb, with_code=False)), printed=True)
+    html = notebook_html(nb, with_code=False)
+    assert f'<html lang="{lang}">' in html  # the browser's line breaking and font choice follow it
+    page = check_page(browser, _write(tmp_path, f"{lang}.html", html), printed=True)
     assert_reads_offline(page)
     assert page["nMath"] == len(tex_formulas(md)) + 1 == 5  # + the formula in the summary
     assert page["nImages"] == 1 and page["codeInputs"] == 0

@@ -128,6 +128,12 @@ def running_cell_index(nb) -> int | None:
     return None
 
 
+def page_language(nb) -> str:
+    """The report's ``<html lang>``: the ``lang`` parameter papermill ran the notebook with, else its edition's."""
+    lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang") or nb.metadata.get("crmlab", {}).get("lang")
+    return lang if lang in ("en", "zh") else "en"
+
+
 def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") -> str:
     """Render an executed notebook to a self-contained HTML page.
 
@@ -139,6 +145,7 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
     keep = {failing_cell_index(nb), running_cell_index(nb)} - {None}
     exporter = MathMLHTMLExporter(
         template_name="crmlab_report",
+        language_code=page_language(nb),
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input_prompt=not with_code,
         exclude_output_prompt=True,

@@ -35,7 +35,7 @@ import xml.etree.ElementTree as ET
 
 from jinja2 import pass_context
 from nbconvert import HTMLExporter
-from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, MathInlineParser, _dotall
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, MathInlineParser
 
 from ..fonts import CJK_REGULAR, MATH_FONT, code_points, font_face
 
@@ -122,7 +122,7 @@ def _math_or_error(tex: str, display: bool) -> str:
 class StrictMathInlineParser(MathInlineParser):
     """nbconvert's Markdown math parser with pandoc's rule for ``$…$`` (prices stay text)."""
 
-    INLINE_MATH_TEX = _dotall(r"(?<![$\\])\$(?![\s$])(?P<math_inline_tex>(?:[^$\\]|\\.)+?)(?<![\s\\])\$(?!\d)")
+    INLINE_MATH_TEX = r"(?s:(?<![$\\])\$(?![\s$])(?P<math_inline_tex>(?:[^$\\]|\\.)+?)(?<![\s\\])\$(?!\d))"
     SPECIFICATION = {**MathInlineParser.SPECIFICATION, "inline_math_tex": INLINE_MATH_TEX}
 
 
