@@ -284,3 +284,14 @@ def test_reports_show_whole_tables(tmp_path):
     page = (run_dir / "wide.html").read_text(encoding="utf-8")
     assert page.count(long_text) == 30 and "<th>c29</th>" in page and "...</td>" not in page
     assert json.loads((run_dir / "wide.results.json").read_text())["results"]["pd_in_namespace"] is False
+
+
+def test_report_pdf_without_chromium_stops_before_any_kernel(tmp_path, monkeypatch, capsys):
+    d = tmp_path / "nbs"
+    d.mkdir()
+    nbformat.write(new_notebook(cells=[new_code_cell("x: int = 1", metadata={"tags": ["parameters"]})]), str(d / "a.ipynb"))
+    monkeypatch.setenv("CRMLAB_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    status = cli_main(["report", "--pdf", "--notebooks-dir", str(d), "--reports-dir", str(tmp_path / "r")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 3 and len(err) == 1 and err[0].startswith("crmlab: error:") and "apt-get install chromium" in err[0]
+    assert not (tmp_path / "r").exists()  # nothing was planned, staged or run
