@@ -11,12 +11,16 @@ _CODE_AND_MATH = [re.compile(p, re.S) for p in (r"```.*?```", r"`[^`]*`", r"\$\$
                                                  r"<!--.*?-->", r"https?://\S+")]
 
 
+def markdown_outputs(nb) -> str:
+    """Every Markdown output of the code cells (notes, skipped-section lines, the summary), as emitted."""
+    return "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                     if "text/markdown" in o.get("data", {}))
+
+
 def prose(nb) -> str:
     """The text a reader reads: Markdown cells and Markdown outputs (notes, summary), without code, formulas and link targets."""
     parts = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    parts += [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if "text/markdown" in o.get("data", {})]
-    text = "\n".join(parts)
+    text = "\n".join(parts) + "\n" + markdown_outputs(nb)
     for pattern in _CODE_AND_MATH:
         text = pattern.sub(" ", text)
     return text
