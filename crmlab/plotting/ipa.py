@@ -33,9 +33,11 @@ def method_label(method: str, lang: str = "en") -> str:
 def describe_crosshair(result: IPAResult, lang: str = "en") -> str:
     """One-line description of a result's crosshair: rules and positions on both axes."""
     parts = []
-    for axis, rule in zip(("performance", "importance"), result.settings["crosshair"]):
+    axes = (("ipa_performance_index", "ipa_total_effect") if result.settings["method"] == "pls_total_effect"
+            else ("ipa_performance", "ipa_importance"))
+    for axis, key, rule in zip(("performance", "importance"), axes, result.settings["crosshair"]):
         name = t(f"crosshair_{rule}", lang) if isinstance(rule, str) else t("crosshair_given", lang)
-        parts.append(f"{t('ipa_' + axis, lang)}{'：' if lang == 'zh' else ': '}{name} = {result.crosshair[axis]:.3g}")
+        parts.append(f"{t(key, lang)}{'：' if lang == 'zh' else ': '}{name} = {result.crosshair[axis]:.3g}")
     return ("；" if lang == "zh" else "; ").join(parts)
 
 
