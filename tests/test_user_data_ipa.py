@@ -199,3 +199,20 @@ def test_shared_data_example_reproduces_r_plspm_total_effects(shared_data, tmp_p
     assert r["ipma_target"] == "LOY" and sorted(ipma.index) == sorted(reference.index)
     assert ipma["importance_standardized"].to_numpy() == pytest.approx(reference[ipma.index].to_numpy(), abs=1e-6)
     assert [b for b in BUNDLED[:3] if b in got["html"]] == []  # imag1 etc. are this survey's own items
+
+
+# ---------------------------------------------------------------- errors name the parameter to change
+def test_errors_name_the_notebook_parameters(survey_frame, tmp_path):
+    """A survey with stated importance but no overall question: the default derived route cannot run."""
+    path = tmp_path / "stated_only.csv"
+    frame = survey_frame[list(ATTRIBUTES.values())].replace(99, 4).assign(**{f"imp_{a}": 5 for a in ATTRIBUTES})
+    frame.to_csv(path, index=False)
+    spec = {"kind": "survey", "path": str(path), "scale": [1, 7], "attributes": ATTRIBUTES,
+            "stated_importance": {a: f"imp_{a}" for a in ATTRIBUTES}}
+    params_file = tmp_path / "p.yaml"
+    params_file.write_text(yaml.safe_dump({"notebooks": {STEM: {"survey": spec}}}, allow_unicode=True), encoding="utf-8")
+    manifest = run_reports([STEM], notebooks_dir=ROOT / "notebooks", reports_dir=tmp_path / "reports", params_file=params_file,
+                           jobs=1, timeout=600, stream=io.StringIO())
+    error = manifest["notebooks"][0]["error"]["summary"]
+    assert manifest["notebooks"][0]["status"] == "failed"
+    assert "importance_method='lmg'" in error and "survey.overall" in error and "importance_method: stated" in error
