@@ -75,6 +75,14 @@ def test_no_repair_and_all_stable():
     assert summary_markdown("02_importance_performance", calm, "en").startswith("## Summary of findings\n\n- No attribute")
 
 
+def test_diagonal_zoning_lists_the_attributes_above_the_line():
+    diag = dict(FULL, ipa_main={a: {**row, "priority_gap": g} for (a, row), g in zip(MAIN.items(), (0.05, -0.01, 0.02, -0.1))})
+    en, zh = ipa_summary(diag, "en"), ipa_summary(diag, "zh")
+    assert en[0].startswith("**Improve first:** price (+0.050), value (+0.020) lie above the iso-priority line")
+    assert zh[0].startswith("**优先改进：**price（+0.050）、value（+0.020）位于等优先线上方")
+    assert not any(s.startswith("**Keep up") for s in en) and len(en) == 5
+
+
 def test_bad_language():
     with pytest.raises(Exception, match="lang must be one of"):
         ipa_summary(FULL, "fr")

@@ -1,7 +1,8 @@
 """Manager's summary of notebook 02 (importance–performance analysis) from its recorded results.
 
 Findings, each a number and the action it implies: the repair-zone attributes (fix first; where
-the competitor leads, start there), the advantage-zone attributes (keep up), the overall
+the competitor leads, start there) and the advantage-zone attributes (keep up) — or, under diagonal
+zoning, the attributes above the iso-priority line (improve first) —, the overall
 satisfaction index, how many quadrant assignments the bootstrap calls fragile, how many
 attributes change quadrant with the importance method or crosshair, and the construct with the
 largest total effect in the PLS importance–performance map.  A finding whose results the run did
@@ -23,6 +24,9 @@ SENTENCES = {
     "repair_competitor": (" The competitor is ahead on {names}: start there.", "其中竞争对手在{names}上领先，应从这里入手。"),
     "no_repair": ("No attribute falls in the repair zone (importance: {method}): no urgent fix; keep monitoring.",
                   "没有指标落入修补区（重要度：{method}）：暂无紧迫的改进项，继续监测即可。"),
+    "diagonal": ("**Improve first:** {names} {verb} above the iso-priority line — more important than well done "
+                 "(priority gap in brackets; importance: {method}).",
+                 "**优先改进：**{names}位于等优先线上方——重要程度超过表现水平（括号内为优先差距；重要度：{method}）。"),
     "advantage": ("**Keep up:** {names} {verb} important and performing above the crosshair (advantage zone): "
                   "maintain these strengths.",
                   "**保持优势：**{names}重要度高、满意度也高（优势区），应继续保持。"),
@@ -73,6 +77,13 @@ def ipa_summary(results: dict, lang: str = "en") -> list[str]:
     labels = results.get("attribute_labels") or {}
     main = results.get("ipa_main")
     method = (results.get("ipa_settings") or {}).get("importance_method")
+    if main and all("priority_gap" in row for row in main.values()):  # diagonal zoning: the iso-priority line decides
+        gap = {a: row["priority_gap"] for a, row in main.items()}
+        above = sorted((a for a, g in gap.items() if g > 0), key=gap.get, reverse=True)
+        if above:
+            out.append(_say("diagonal", lang, names=_names(above, labels, lang, gap, "{:+.3f}"), method=_method(method, lang),
+                            verb="lies" if len(above) == 1 else "lie"))
+        main = None
     if main:
         quadrant = {a: row["quadrant"] for a, row in main.items()}
         perf = {a: row["performance"] for a, row in main.items()}
@@ -105,8 +116,8 @@ def ipa_summary(results: dict, lang: str = "en") -> list[str]:
         else:
             out.append(_say("stable", lang, p=len(share), share=STABLE_SHARE))
     changing = results.get("n_attributes_changing_quadrant")
-    if changing and main:
-        out.append(_say("sensitivity", lang, k=changing, p=len(main)))
+    if changing and results.get("ipa_main"):
+        out.append(_say("sensitivity", lang, k=changing, p=len(results["ipa_main"])))
     ipma = results.get("ipma_table")
     if ipma:
         best = max(ipma, key=lambda c: ipma[c]["importance"])
