@@ -3,8 +3,8 @@
 The bundled survey (crmlab.datasets.ipa) was generated with known importances; the
 references below are the generating design and the importance identities
 (relative weights and LMG sum to R²), not values copied from a previous run.  The PLS map is
-checked against crmlab.pls fitted directly with notebook 01's settings (path scheme, items
-centred only).  Both editions are read as a reader would: one language each, the summary first.
+checked against crmlab.pls fitted directly with notebook 01's settings (path scheme, standardised
+items).  Both editions are read as a reader would: one language each, the summary first.
 """
 from __future__ import annotations
 
@@ -86,9 +86,9 @@ def test_model_based_map(r):
     from crmlab.pls import PLSPathModel
 
     table = _frame(r["ipma_table"])
-    assert r["ipma_settings"]["scheme"] == "path" and r["ipma_settings"]["standardized_items"] is False
+    assert r["ipma_settings"]["scheme"] == "path" and r["ipma_settings"]["standardized"] is True
     assert r["ipma_target"] == "satisfaction"
-    pls = PLSPathModel(ds.IPMA_BLOCKS, list(ds.IPMA_PATHS), scheme="path", scaled=False).fit(
+    pls = PLSPathModel(ds.IPMA_BLOCKS, list(ds.IPMA_PATHS), scheme="path", scaled=True).fit(
         pd.read_csv(ds.IPMA_FILE), scale=ds.IPMA_SCALE)
     index = pls.index_0_100()
     assert table["performance"].to_numpy() == pytest.approx(index[table.index].to_numpy(), abs=1e-9)

@@ -89,14 +89,14 @@ def survey_frame() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def runs(survey_frame, tmp_path_factory) -> dict:
-    """The same survey twice: English from a GB18030 CSV (defaults), Chinese from an .xlsx copy (other PLS settings)."""
+    """The same survey twice: English from a GB18030 CSV (default PLS settings), Chinese from an .xlsx copy (the others)."""
     tmp = tmp_path_factory.mktemp("ipa_user")
     csv, xlsx = tmp / "wave.csv", tmp / "wave.xlsx"
     survey_frame.to_csv(csv, index=False, encoding="gb18030")
     survey_frame.to_excel(xlsx, index=False)
-    en = run(tmp, {"notebooks": {STEM: {"survey": study(csv), "n_boot": 50}}}, "en")
+    en = run(tmp, {"notebooks": {STEM: {"survey": study(csv), "n_boot": 50, "missing": "drop"}}}, "en")
     zh = run(tmp, {"global": {"lang": "zh"}, "notebooks": {STEM: {
-        "survey": study(xlsx), "n_boot": 50, "pls_scheme": "centroid", "pls_standardized": True,
+        "survey": study(xlsx), "n_boot": 50, "missing": "drop", "pls_scheme": "centroid", "standardized": False,
         "importance_methods": ["correlation", "relative_weights"], "importance_method": "relative_weights"}}}, "zh")
     return {"en": en, "zh": zh}
 
@@ -109,7 +109,7 @@ def complete_cases(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_without_stated_importance_the_notebook_skips_that_section_and_derives_importance(runs, lang):
     r, nb = runs[lang]["results"], runs[lang]["nb"]
-    note = t("section_skipped", lang).format(section=t("section_ipa_stated", lang), need=t("need_stated_importance", lang))
+    note = t("section_skipped", lang).format(section=t("section_ipa_stated", lang), need=t("need_ipa_stated", lang))
     assert f"*{note}*" in markdown_outputs(nb)
     assert not {"quadrants_stated", "overall_csi", "overall_csi_index_0_100", "recovered_coefficients"} & set(r)
     methods = ["correlation", "ols_beta", "relative_weights", "lmg"] if lang == "en" else ["correlation", "relative_weights"]
@@ -162,10 +162,10 @@ def test_missing_codes_do_not_reach_the_means(runs, survey_frame):
 
 
 # ---------------------------------------------------------------- (d) the PLS map gives notebook 01's indices
-@pytest.mark.parametrize("lang, scheme, standardized", [("en", "path", False), ("zh", "centroid", True)])
+@pytest.mark.parametrize("lang, scheme, standardized", [("en", "path", True), ("zh", "centroid", False)])
 def test_ipma_indices_equal_the_pls_index_with_the_same_settings(runs, survey_frame, lang, scheme, standardized):
     r = runs[lang]["results"]
-    assert r["ipma_settings"] == {"scheme": scheme, "standardized_items": standardized, "target": "SAT",
+    assert r["ipma_settings"] == {"scheme": scheme, "standardized": standardized, "target": "SAT",
                                   "n_respondents": len(complete_cases(survey_frame, [i for b in BLOCKS.values() for i in b])),
                                   "missing": "drop"}
     data = survey_frame.replace(99, np.nan)
@@ -179,12 +179,22 @@ def test_ipma_indices_equal_the_pls_index_with_the_same_settings(runs, survey_fr
 
 
 def test_defaults_are_notebook_01s_pls_settings():
+    """Same names and defaults as notebook 01 for every PLS setting both notebooks declare (scheme, item treatment, missing)."""
     from crmlab.report.params import declared_parameters
 
     ours = declared_parameters(ROOT / "notebooks" / f"{STEM}.ipynb")
-    assert ours["pls_scheme"].default == "path" and ours["pls_standardized"].default is False
+    assert (ours["pls_scheme"].default, ours["standardized"].default, ours["missing"].default) == ("path", True, "error")
     theirs = declared_parameters(ROOT / "notebooks" / "01_satisfaction.ipynb")
-    assert theirs["pls_scheme"].default == ours["pls_scheme"].default
+    shared = [name for name in ("pls_scheme", "standardized", "missing") if name in theirs]
+    assert "pls_scheme" in shared
+    assert {n: theirs[n].default for n in shared} == {n: ours[n].default for n in shared}
+
+
+def test_missing_answers_stop_the_run_by_default_naming_the_parameter(survey_frame, tmp_path):
+    path = tmp_path / "wave.csv"
+    survey_frame.to_csv(path, index=False)
+    error = run_failing(tmp_path, study(path))
+    assert "missing answers" in error and "价格评分" in error and "set missing: drop" in error
 
 
 # ---------------------------------------------------------------- the documented example on the ECSI survey
@@ -209,10 +219,15 @@ def test_errors_name_the_notebook_parameters(survey_frame, tmp_path):
     frame.to_csv(path, index=False)
     spec = {"kind": "survey", "path": str(path), "scale": [1, 7], "attributes": ATTRIBUTES,
             "stated_importance": {a: f"imp_{a}" for a in ATTRIBUTES}}
+    error = run_failing(tmp_path, spec)
+    assert "importance_method='lmg'" in error and "survey.overall" in error and "importance_method: stated" in error
+
+
+def run_failing(tmp_path: Path, spec: dict) -> str:
+    """Run the notebook on ``spec`` expecting it to stop; the one-line error the runner reports."""
     params_file = tmp_path / "p.yaml"
     params_file.write_text(yaml.safe_dump({"notebooks": {STEM: {"survey": spec}}}, allow_unicode=True), encoding="utf-8")
     manifest = run_reports([STEM], notebooks_dir=ROOT / "notebooks", reports_dir=tmp_path / "reports", params_file=params_file,
                            jobs=1, timeout=600, stream=io.StringIO())
-    error = manifest["notebooks"][0]["error"]["summary"]
     assert manifest["notebooks"][0]["status"] == "failed"
-    assert "importance_method='lmg'" in error and "survey.overall" in error and "importance_method: stated" in error
+    return manifest["notebooks"][0]["error"]["summary"]
