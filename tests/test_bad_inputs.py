@@ -174,6 +174,12 @@ CASES = [
                                                  dict(performance=["q1", "q2", "q3"], stated_importance={"q1": "imp_q1", "q2": "imp_q2", "q3": "imp_q3"},
                                                       scale=(1, 7), crosshair=(4.0, 4.0))),
          dict(data=IPA_DATA)),
+    Case("ipa.ImportancePerformance.drop", fit(ipa.ImportancePerformance,
+                                               dict(performance=["q1", "q2", "q3"], importance="lmg", overall="overall",
+                                                    scale=(1, 7), missing="drop")),
+         dict(data=IPA_DATA)),
+    Case("ipa.survey_design", ipa.survey_design,
+         dict(spec={"kind": "survey", "scale": [1, 7], "attributes": ["q1", "q2", "q3"], "overall": "overall"})),
     # segmentation
     Case("segmentation.check_indicator_table", seg.check_indicator_table, dict(indicators=INDICATORS, data=CUSTOMERS)),
     Case("segmentation.with_weights", seg.with_weights, dict(indicators=INDICATORS.drop(columns="weight"),
