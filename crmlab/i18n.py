@@ -504,8 +504,8 @@ TERMS.update({
     "cost_savings": ("Cost savings", "成本节约"),
     "referral_value": ("Referral value", "推荐价值"),
     "acquisition_cost": ("Acquisition cost", "获取成本"),
-    "price_concessions": ("Price concessions", "价格让步"),
-    "referral_destruction_cost": ("Cost of negative word of mouth", "负面口碑损失"),
+    "price_concessions": ("Price concessions", "价格优惠"),
+    "referral_destruction_cost": ("Cost of negative word of mouth", "推荐破坏成本"),
     "recency": ("Recency", "最近购买间隔"),
     "monetary_value": ("Average spend", "平均消费金额"),
     "first_purchase": ("First purchase", "首次购买"),
@@ -518,6 +518,116 @@ TERMS.update({
     "upper_cutoff": ("Upper cut-off", "上临界值"),
     "total_clv": ("Total CLV", "CLV 合计"),
     "clv_share": ("CLV share", "CLV 占比"),
+})
+
+# --- notebook 03_clv: customer lifetime value (its tables, notes and what-if panels) ---
+TERMS.update({
+    # textbook models (course: models one to three, Examples 1-2)
+    "clv.model": ("Model", "模型"),
+    "textbook_model_1": ("Model 1 (revenue)", "模型一（基于收入）"),
+    "textbook_model_2": ("Model 2 (profit, assumed margin)", "模型二（基于利润，假设的利润率）"),
+    "textbook_model_3": ("Model 3 (profit contribution)", "模型三（基于利润贡献）"),
+    "textbook_answer": ("Course's answer", "课程答案"),
+    "clv.convention": ("Timing of the cash flows", "现金流发生时点"),
+    # retention and migration models
+    "retention_spending": ("Retention spending per customer", "每位客户的保持费用"),
+    "periods_1_to_t": ("t = 1 … T (course)", "t = 1 … T（课程）"),
+    "periods_0_to_t": ("t = 0 … T (current period included)", "t = 0 … T（含当期）"),
+    "clv_scenario_a_retention": ("A retention 0.70 → 0.80", "A 的维系概率 0.70 → 0.80"),
+    "clv_scenario_c_to_a": ("C→A 0.25 → 0.35 (from C→B)", "C→A 0.25 → 0.35（取自 C→B）"),
+    "clv_state": ("State", "状态"),
+    "clv_recency_state": ("State {i}", "状态 {i}"),
+    "clv.contribution": ("Contribution credited", "计入的贡献"),
+    "marketing_cost": ("Mailing cost", "邮寄成本"),
+    "reward": ("Reward R", "收益 R"),
+    "pfeifer_carraway": ("NC on entering state 1 (Pfeifer & Carraway)", "NC 计入状态 1（Pfeifer 与 Carraway）"),
+    "expected_contribution": ("p·NC in the mailing period", "p·NC 计入寄送当期"),
+    "clv_firm": ("Firm {k}", "企业 {k}"),
+    "clv_firm_header": ("Firm", "企业"),
+    "clv_growing_note": ("CLV = {value:,.1f} after the acquisition cost of 50.", "扣除获取成本 50 后，CLV = {value:,.1f}。"),
+    "clv_best_spending_note": ("A retention spending of {spending} per customer gives the highest CLV ({value:,.1f}).",
+                               "每位客户投入 {spending} 的保持费用时，客户终身价值最高（{value:,.1f}）。"),
+    "clv_retention_curve_title": ("Retention model: CLV against the retention rate", "客户保持模型：终身价值随客户保持率的变化"),
+    # the transaction log and its summary
+    "clv_rule_order": ("one purchase = one order `{column}`", "一次购买 = 一个订单 `{column}`"),
+    "clv_rule_customer_day": ("one purchase = one customer-day", "一次购买 = 一位客户的一个自然日"),
+    "clv_log_note": ("The log `{source}`: {rows:,} lines, {customers:,} customers and {purchases:,} purchases ({rule}), "
+                     "from {first} to {last}.",
+                     "交易记录 `{source}`：共 {rows:,} 行、{customers:,} 位客户、{purchases:,} 次购买（{rule}），"
+                     "时间从 {first} 到 {last}。"),
+    "clv_summary_note": ("{customers:,} customers bought in the calibration period, which ends on {calibration_end}; recency and "
+                         "age are in {unit}. {late:,} customers first bought after it and are not in the summary; {zero:,} "
+                         "lines have an amount of 0 ({zero_rule}).",
+                         "{customers:,} 位客户在校准期内有购买，校准期截至 {calibration_end}；最近购买时间和观察期长度以{unit}"
+                         "为单位。{late:,} 位客户在校准期之后才首次购买，不在汇总中；金额为 0 的记录有 {zero:,} 行（{zero_rule}）。"),
+    "clv_zero_keep": ("counted as purchases", "计为购买"),
+    "clv_zero_drop": ("left out", "已剔除"),
+    "clv_zero_error": ("not allowed", "不允许出现"),
+    "clv_holdout_note": ("The holdout period runs to {observation_end}.", "验证期截至 {observation_end}。"),
+    "clv_no_holdout_note": ("No holdout period (`observation_end` is None): the holdout checks and the holdout errors are left "
+                            "out.", "没有验证期（`observation_end` 为 None）：不做验证期检验，也不计算验证期误差。"),
+    "clv.metric": ("Statistic", "统计量"),
+    "clv.frequency": ("Repeat purchases x", "重复购买次数 x"),
+    "clv.recency": ("Recency tₓ", "最近购买时间 tₓ"),
+    "clv.T": ("Age T", "观察期长度 T"),
+    "clv.monetary_value": ("Mean repeat spend z̄", "重复购买平均金额 z̄"),
+    # fits, truth, counts, comparison
+    "clv_truth_intro": ("**Does the fit recover the truth?** The bundled log was simulated from a BG/NBD purchase process "
+                        "(r = 0.25, α = 4.0, a = 0.8, b = 2.5; weeks) and Gamma–Gamma spend (p = 6, q = 4, γ = 15) for 1,500 "
+                        "customers acquired in the first 12 weeks of 2024. Every estimate should lie within a few standard "
+                        "errors of the value it was simulated from (z column).",
+                        "**估计能否还原真实参数？** 内置交易记录由 BG/NBD 购买过程（r = 0.25，α = 4.0，a = 0.8，b = 2.5；以周计）"
+                        "和 Gamma–Gamma 消费金额（p = 6，q = 4，γ = 15）模拟，共 1,500 名客户，均在 2024 年前 12 周获取。"
+                        "每个估计值都应落在其真实值的几个标准误之内（z 列）。"),
+    "clv.z": ("z = (estimate − true) / SE", "z =（估计值 − 真实值）/ 标准误"),
+    "clv_no_truth_note": ("There are no true parameters to compare with: the holdout check and the tracking below judge the fit.",
+                          "没有可供比较的真实参数：由下文的验证期检验和累计跟踪判断拟合效果。"),
+    "clv_p_alive_note": ("{share:.0%} of the customers are probably still active (P(alive) ≥ 50 % under the {model} model).",
+                         "{share:.0%} 的客户很可能仍然活跃（在 {model} 模型下存活概率 ≥ 50%）。"),
+    "repeat_purchases": ("Repeat purchases n", "重复购买次数 n"),
+    "clv_no_count_model_note": ("None of the models in `purchase_models` gives P(X(t) = n) here (BG/NBD and Pareto/NBD do).",
+                                "`purchase_models` 中没有能给出 P(X(t) = n) 的模型（BG/NBD 和 Pareto/NBD 可以）。"),
+    "clv_frequency_fit_title": ("Repeat purchases in the calibration period: actual vs model", "校准期重复购买次数：实际与模型"),
+    "log_likelihood": ("Log-likelihood", "对数似然值"),
+    "n_parameters": ("Parameters k", "参数个数 k"),
+    "aic": ("AIC", "AIC"),
+    "bic": ("BIC", "BIC"),
+    "holdout_mae": ("Holdout MAE", "验证期平均绝对误差"),
+    "holdout_rmse": ("Holdout RMSE", "验证期均方根误差"),
+    "holdout_predicted": ("Predicted holdout purchases", "验证期预测购买次数"),
+    "holdout_actual": ("Actual holdout purchases", "验证期实际购买次数"),
+    "clv.predicted": ("Predicted", "预测"),
+    "clv_total_note": ("Expected CLV over {periods} steps of {days:g} days: {total:,.0f} in total, {mean:,.2f} per customer on "
+                       "average.", "未来 {periods} 步（每步 {days:g} 天）的预期客户终身价值合计 {total:,.0f}，平均每位客户 {mean:,.2f}。"),
+    "clv_saved_note": ("The per-customer table is saved to `{path}` ({rows:,} customers).",
+                       "每位客户的明细表已保存到 `{path}`（{rows:,} 位客户）。"),
+    # BG/BB and sBG
+    "published": ("Published", "文献值"),
+    "opportunities": ("Opportunities n", "交易机会数 n"),
+    "clv_cohort": ("Cohort", "客户群体"),
+    "clv_cohort_regular": ("Regular", "普通客户群体"),
+    "clv_cohort_high_end": ("High end", "高端客户群体"),
+    "published_alpha": ("Published α", "文献值 α"),
+    "published_beta": ("Published β", "文献值 β"),
+    "derl": ("DERL (periods)", "折现预期剩余生命期（期）"),
+    "survival_last": ("Still under contract in the last period", "最后一期仍在约的比例"),
+    "clv_derl_note": ("DERL at a discount rate of {rate:.0%} per period: multiplied by the margin per period, it is a new "
+                      "customer's CLV.", "DERL 按每期 {rate:.0%} 的贴现率计算，乘以每期利润贡献即为新客户的终身价值。"),
+    "clv_sbg_no_holdout_note": ("Too few periods to hold {periods} out (the sBG needs periods 0–2 at least): the charts use "
+                                "every period.", "期数太少，无法留出 {periods} 期（sBG 至少需要第 0–2 期）：图中使用全部各期。"),
+    # sections a user run may skip
+    "section_log_models": ("Part 3, purchase models on a transaction log", "第三部分 基于交易记录的购买模型"),
+    "need_transactions": ("a transaction log (`transactions`)", "交易记录（`transactions`）"),
+    "section_bgbb": ("BG/BB model", "BG/BB 模型"),
+    "need_bgbb_patterns": ("discrete-time purchase patterns (`bgbb_patterns`)", "离散交易机会的购买模式（`bgbb_patterns`）"),
+    "section_sbg": ("sBG model of contract renewals", "合同续约的 sBG 模型"),
+    "need_contract_survivors": ("contract cohorts (`contract_survivors`)", "合同客户群体的存续人数（`contract_survivors`）"),
+    # what-if panels
+    "discount_rate": ("Discount rate", "贴现率"),
+    "margin_multiple": ("Margin multiple CLV / m", "利润乘数 CLV / m"),
+    "clv_discount_rate_per_year": ("Discount rate per year", "年贴现率"),
+    "clv_discount_rate_per_step": ("Discount rate per step", "每步贴现率"),
+    "clv_profit_margin": ("Profit margin on spend", "利润率"),
 })
 
 # --- value-based segmentation (SPEC §4, §5) ------------------------------

@@ -123,7 +123,7 @@ def as_ids(values: pd.Series, *, column: str) -> pd.Series:
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _YMD_OTHER = re.compile(r"^\d{4}[/.]\d{1,2}[/.]\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?$")
 _YMD_ZH = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日( ?\d{1,2}:\d{2}(:\d{2})?)?$")
-_DIGITS8 = re.compile(r"^\d{8}$")
+_NUMBER_TEXT = re.compile(r"^\d+(\.\d+)?$")  # yyyymmdd or an Excel serial stored as text
 _AMBIGUOUS = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}( .*)?$")
 
 
@@ -188,7 +188,7 @@ def parse_dates(values: pd.Series, *, column: str, date_format: str | None = Non
     for pattern, prepare in ((_ISO, lambda s: s), (_YMD_OTHER, lambda s: s.str.replace(r"[/.]", "-", regex=True)),
                              (_YMD_ZH, lambda s: s.str.replace("年", "-").str.replace("月", "-").str.replace("日", " ")
                                                   .str.strip()),
-                             (_DIGITS8, None)):
+                             (_NUMBER_TEXT, None)):
         matches = probe.str.match(pattern)  # the form is decided on a spread sample; every value is then parsed
         if not matches.all():
             if matches.any() and pattern.match(sample):
@@ -197,7 +197,7 @@ def parse_dates(values: pd.Series, *, column: str, date_format: str | None = Non
                                        f"(rows {_preview(odd.index)}); give date_format or clean the column")
             continue
         if prepare is None:
-            parsed = _parse_date_numbers(text.astype(np.int64), column)
+            parsed = _parse_date_numbers(pd.to_numeric(text), column)
         else:
             parsed = pd.to_datetime(prepare(text), format="ISO8601", errors="coerce", utc=False)
             bad = present[parsed.isna()]

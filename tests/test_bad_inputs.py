@@ -254,6 +254,7 @@ CASES = [
          dict(purchase_model=BG, spend_model=GG, summary=BTYD_SUMMARY, periods=6, rate=0.01)),
     Case("btyd.holdout_by_frequency", btyd.holdout_by_frequency, dict(purchase_model=BG, summary=BTYD_SUMMARY)),
     Case("btyd.compare_purchase_models", btyd.compare_purchase_models, dict(summary=BTYD_SUMMARY)),
+    Case("btyd.repeat_frequency_fit", btyd.repeat_frequency_fit, dict(models={"BG/NBD": BG}, summary=BTYD_SUMMARY)),
     Case("btyd.cumulative_tracking", btyd.cumulative_tracking,
          dict(purchase_model=BG, log=TransactionLog.from_frame(clv_data.load_transactions()), calibration_end=clv_data.CALIBRATION_END)),
     Case("btyd.opportunity_tracking", btyd.opportunity_tracking, dict(purchase_model=btyd.BetaGeoBetaBinomModel(count="count").fit(clv_data.DONATIONS),
