@@ -788,6 +788,18 @@ class AHPSensitivity:
         return self.table.pivot(index="item", columns="t", values="rank")
 
 
+def proportional_weights(criterion_weights: pd.Series, criterion: str, weight: float) -> pd.Series:
+    """Criterion weights with ``criterion`` set to ``weight`` and the others keeping their proportions,
+    wₖ(t) = wₖ·(1 − t)/(1 − w_c) (equal shares when they were all 0); the rule of :func:`weight_sensitivity`."""
+    cw = pd.Series(criterion_weights, dtype=float)
+    others = cw.drop(criterion)
+    rest = 1 - cw[criterion]
+    new = pd.Series(0.0, index=cw.index)
+    new[criterion] = weight
+    new[others.index] = others / rest * (1 - weight) if rest > 0 else (1 - weight) / len(others)
+    return new
+
+
 def weight_sensitivity(
     criterion_weights,
     local_weights: Mapping[str, object],
@@ -824,13 +836,9 @@ def weight_sensitivity(
         if unknown:
             raise CrmlabValueError(f"alternatives has no column(s) {unknown} for sub-criteria")
         check_numeric(alternatives, list(base["sub_criterion"]), name="alternatives")
-    others = cw.drop(criterion)
-    rest = 1 - cw[criterion]
     rows = []
     for t in grid:
-        new = pd.Series(0.0, index=cw.index)
-        new[criterion] = t
-        new[others.index] = others / rest * (1 - t) if rest > 0 else (1 - t) / len(others)
+        new = proportional_weights(cw, criterion, t)
         gw = base["local_weight"].to_numpy() * new[base["criterion"]].to_numpy()
         gw = pd.Series(gw, index=base["sub_criterion"].to_numpy())
         if alternatives is not None:

@@ -31,8 +31,12 @@ def _term(key: str, lang: str) -> str:
     return key.replace("_", " ")
 
 
-def plot_value_matrix(result: ValueMatrix, *, ax=None, lang: str = "en", label_points: bool | None = None):
-    """Current value (x) × potential value (y) with the cut-off crosshair and the four named quadrants."""
+def plot_value_matrix(result: ValueMatrix, *, ax=None, lang: str = "en", label_points: bool | None = None,
+                      adjust_labels: bool = True):
+    """Current value (x) × potential value (y) with the cut-off crosshair and the four named quadrants.
+
+    ``adjust_labels=False`` puts each customer's label beside its point without the (slow) overlap
+    adjustment — for redrawing in a what-if panel."""
     check_lang(lang)
     check_is_fitted(result, "scores_")
     fig, ax = new_axes(ax, figsize=FIGSIZE_SQUARE)
@@ -57,8 +61,12 @@ def plot_value_matrix(result: ValueMatrix, *, ax=None, lang: str = "en", label_p
     if label_points is None:
         label_points = len(s) <= 40
     if label_points:
-        texts = [ax.text(a, b, str(i), fontsize=8) for a, b, i in zip(x, y, s.index)]
-        adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.6", lw=0.5))
+        if adjust_labels:
+            texts = [ax.text(a, b, str(i), fontsize=8) for a, b, i in zip(x, y, s.index)]
+            adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.6", lw=0.5))
+        else:
+            for a, b, i in zip(x, y, s.index):
+                ax.annotate(str(i), (a, b), xytext=(3, 3), textcoords="offset points", fontsize=8)
     ax.set_xlabel(t("current_value", lang))
     ax.set_ylabel(t("potential_value", lang))
     split = {"mean": t("mean", lang), "median": t("median", lang), "given": t("cutoff", lang)}[result.split]

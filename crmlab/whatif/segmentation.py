@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..ahp import global_weights, weight_sensitivity
+from ..ahp import global_weights, proportional_weights
 from ..i18n import check_lang, t
 from ..segmentation import ValueMatrix
-from ..validation import CrmlabValueError, check_choice, check_is_fitted, check_scalar
+from ..validation import CrmlabValueError, check_choice, check_is_fitted, check_numeric, check_scalar
 
 CLASS_COLUMNS = ["count", "customer_share", "mean_current_value", "mean_potential_value", "strategy"]
 
@@ -43,35 +43,70 @@ def redraw_weights(criterion_weights, local_weights: Mapping[str, object], weigh
     """Callback: global weights (and the ranking of ``alternatives``) with ``criterion``'s weight set to ``weight``.
 
     ``criterion_weights``/``local_weights`` as in :func:`crmlab.ahp.global_weights` (the AHP
-    result); ``alternatives``: customers × sub-criteria scores (e.g. ``ValueMatrix.standardized_``).
-    ``ranking`` holds each customer's total value and rank at ``weight``, its rank at the AHP
-    weights and the change (positive = moved up), best first.  Draws the global-weights
-    chart (:func:`crmlab.plotting.segmentation.plot_ahp_weights`) on ``ax``.
+    result); the other criteria keep their proportions (:func:`crmlab.ahp.proportional_weights`).
+    ``alternatives``: customers × sub-criteria scores (e.g. ``ValueMatrix.standardized_``);
+    ``ranking`` holds each customer's total value Σ global weight × score and rank at ``weight``,
+    its rank at the AHP weights and the change (positive = moved up), best first.  Draws the
+    global-weights chart (:func:`crmlab.plotting.segmentation.plot_ahp_weights`) on ``ax``; when
+    ``ax`` already holds this chart from an earlier call, its bars are resized in place (same order).
     """
-    from ..plotting.segmentation import plot_ahp_weights
-
     check_lang(lang)
     weight = check_scalar(weight, "weight", low=0, high=1)
-    sens = weight_sensitivity(criterion_weights, local_weights, criterion=criterion, grid=[weight])
     base = global_weights(criterion_weights, local_weights)
-    gw = sens.table.set_index("item")["score"].reindex(base["sub_criterion"]).to_numpy()
-    weights = base.assign(global_weight=gw)
-    weights["criterion_weight"] = weights.groupby("criterion")["global_weight"].transform("sum")
+    cw = base.drop_duplicates("criterion").set_index("criterion")["criterion_weight"]
+    if criterion not in cw.index:
+        raise CrmlabValueError(f"criterion {criterion!r} is not one of {list(cw.index)}")
+    new = proportional_weights(cw, criterion, weight)
+    weights = base.assign(criterion_weight=new[base["criterion"]].to_numpy())
+    weights["global_weight"] = weights["criterion_weight"] * weights["local_weight"]
     weights["global_rank"] = weights["global_weight"].rank(ascending=False, method="min").astype(int)
     ranking = None
     if alternatives is not None:
-        moved = weight_sensitivity(criterion_weights, local_weights, criterion=criterion,
-                                   grid=[weight, sens.settings["current_weight"]], alternatives=alternatives).table
-        now = moved[moved["t"] == weight].set_index("item")
-        before = moved[moved["t"] == sens.settings["current_weight"]].set_index("item")
-        ranking = pd.DataFrame({"total_value": now["score"], "rank": now["rank"], "rank_at_ahp_weights": before["rank"]})
+        leaves = list(base["sub_criterion"])
+        if not isinstance(alternatives, pd.DataFrame):
+            raise CrmlabValueError(f"alternatives must be a DataFrame (rows = alternatives, columns = sub-criteria), "
+                                   f"got {type(alternatives).__name__}")
+        unknown = [c for c in leaves if c not in alternatives.columns]
+        if unknown:
+            raise CrmlabValueError(f"alternatives has no column(s) {unknown} for sub-criteria")
+        check_numeric(alternatives, leaves, name="alternatives")
+        x = alternatives[leaves].to_numpy(dtype=float)
+        now = pd.Series(x @ weights["global_weight"].to_numpy(), index=alternatives.index)
+        before = pd.Series(x @ base["global_weight"].to_numpy(), index=alternatives.index)
+        ranking = pd.DataFrame({"total_value": now, "rank": now.rank(ascending=False, method="min").astype(int),
+                                "rank_at_ahp_weights": before.rank(ascending=False, method="min").astype(int)})
         ranking["rank_change"] = ranking["rank_at_ahp_weights"] - ranking["rank"]
         ranking = ranking.sort_values(["rank", "total_value"], ascending=[True, False], kind="mergesort")
         ranking.index.name = "customer"
-    ax.clear()
-    plot_ahp_weights(weights, ax=ax, lang=lang, labels=labels)
+    _draw_weights(weights, ax=ax, lang=lang, labels=labels)
     return WeightsWhatIf(weights=weights, ranking=ranking,
-                         settings={**sens.settings, "tested_weight": weight})
+                         settings={"criterion": criterion, "ahp_weight": float(cw[criterion]), "tested_weight": weight,
+                                   "rule": "other criteria keep their proportions: w_k(t) = w_k (1 - t) / (1 - w_c)"})
+
+
+def _draw_weights(weights: pd.DataFrame, *, ax, lang: str, labels) -> None:
+    """Draw the global-weights chart, or resize the bars of the one this callback drew on ``ax`` before."""
+    from ..plotting.segmentation import plot_ahp_weights
+
+    state = getattr(ax, "_crmlab_weights", None)
+    key = (tuple(weights["sub_criterion"]), lang)
+    if state is None or state["key"] != key or not set(state["bars"]) <= set(ax.patches):
+        ax.clear()
+        plot_ahp_weights(weights, ax=ax, lang=lang, labels=labels)
+        order = list(weights.sort_values("global_weight")["sub_criterion"])
+        ax._crmlab_weights = {"key": key, "order": order, "bars": list(ax.containers[0]), "texts": list(ax.texts),
+                              "legend": list(ax.get_legend().get_texts()),
+                              "names": [t.get_text().rsplit(" (", 1)[0] for t in ax.get_legend().get_texts()]}
+        return
+    values = weights.set_index("sub_criterion")["global_weight"].reindex(state["order"]).to_numpy()
+    for bar, text, v in zip(state["bars"], state["texts"], values):
+        bar.set_width(v)
+        text.set_x(v)
+        text.set_text(f" {v:.4f}")
+    crit = weights.drop_duplicates("criterion")["criterion_weight"].to_numpy()
+    for text, name, w in zip(state["legend"], state["names"], crit):
+        text.set_text(f"{name} ({w:.4f})")
+    ax.set_xlim(0, max(values.max(), 1e-9) * 1.2)
 
 
 def redraw_value_matrix(matrix: ValueMatrix, split: str, cutoffs: Mapping[str, float] | None = None, *, ax,
@@ -89,7 +124,7 @@ def redraw_value_matrix(matrix: ValueMatrix, split: str, cutoffs: Mapping[str, f
     check_choice(split, "split", ("mean", "median", "given"))
     moved = matrix.with_split(split, cutoffs if split == "given" else None)
     ax.clear()
-    plot_value_matrix(moved, ax=ax, lang=lang, label_points=label_points)
+    plot_value_matrix(moved, ax=ax, lang=lang, label_points=label_points, adjust_labels=False)
     profile = moved.profile(data, revenue=revenue, profit=profit)
     columns = CLASS_COLUMNS[:2] + [c for c in ("revenue_share", "profit_share") if c in profile] + CLASS_COLUMNS[2:]
     return profile[columns].copy()

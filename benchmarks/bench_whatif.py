@@ -1,0 +1,117 @@
+"""Benchmark: one call of each notebook's what-if callback on the bundled data (issue 14 target: <= 200 ms).
+
+Each case prepares its inputs once (fits, loads) and returns a zero-argument function making one callback call —
+the work a widget update does before the browser shows the result.  Reported: the median and best of
+``REPEAT`` calls, and separately the time to rasterise the drawn figure (Agg), which the callback does not do.
+Add a notebook's cases to ``CASES``.  Run: python benchmarks/bench_whatif.py   (writes benchmarks/results/whatif.json)
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+TARGET_MS = 200.0
+REPEAT = 15
+
+
+def ipa_case(moving: str):
+    """Notebook 02: move the crosshair (``moving="crosshair"``) or switch the importance method (``"method"``)."""
+    from crmlab.datasets import ipa as ds
+    from crmlab.ipa import ImportancePerformance, survey_design
+    from crmlab.plotting import FIGSIZE_SQUARE, use_style
+    from crmlab.study import load_study
+    from crmlab.whatif.ipa import redraw_ipa
+
+    use_style()
+    study = load_study(ds.survey_study(), name="survey")
+    data, design = study.read(), survey_design(study.spec)
+    analyses = {m: ImportancePerformance(**design, importance=m).fit(data).result_
+                for m in ("stated", "correlation", "ols_beta", "relative_weights", "lmg")}
+    fig, ax = plt.subplots(figsize=FIGSIZE_SQUARE)
+    labels = ds.attribute_labels("en")
+    methods = list(analyses)
+    state = {"k": 0}
+
+    def call():
+        k = state["k"] = state["k"] + 1
+        method = methods[k % len(methods)] if moving == "method" else "lmg"
+        position = 4.0 + 0.1 * (k % 10)
+        redraw_ipa(analyses, method, (position, "mean"), ax=ax, labels=labels)
+
+    return call, fig
+
+
+def segmentation_case(moving: str):
+    """Notebook 04: move the current-value criterion weight (``moving="weight"``) or the value-matrix split (``"split"``)."""
+    import pandas as pd
+
+    from crmlab import ahp
+    from crmlab import segmentation as seg
+    from crmlab.datasets import segmentation as ds
+    from crmlab.plotting import FIGSIZE_SQUARE, use_style
+    from crmlab.whatif.segmentation import redraw_value_matrix, redraw_weights
+
+    use_style()
+    groups = {lv: ahp.group_ahp(m) for lv, m in ds.judgment_matrices().items()}
+    criteria, local = groups["criteria"].weights, {d: groups[d].weights for d in ("current", "potential")}
+    data = ds.make_b2b_customers().set_index("customer_id")
+    indicators = seg.with_weights(ds.INDICATORS.drop(columns="weight"), pd.concat(local.values()))
+    vm = seg.ValueMatrix(indicators, dimension_weights=criteria.to_dict()).fit(data)
+    fig, ax = plt.subplots(figsize=(8.0, 6.5) if moving == "weight" else FIGSIZE_SQUARE)
+    state = {"k": 0}
+
+    def call():
+        k = state["k"] = state["k"] + 1
+        if moving == "weight":
+            redraw_weights(criteria, local, 0.05 * (k % 20), alternatives=vm.standardized_, ax=ax)
+        else:
+            split = ("mean", "median", "given")[k % 3]
+            cut = {"current": 0.1 * (k % 5), "potential": -0.1 * (k % 4)} if split == "given" else None
+            redraw_value_matrix(vm, split, cut, ax=ax, data=data, revenue="revenue", profit="profit")
+
+    return call, fig
+
+
+CASES = {
+    "02_importance_performance: crosshair moved": lambda: ipa_case("crosshair"),
+    "02_importance_performance: importance method switched": lambda: ipa_case("method"),
+    "04_value_segmentation: criterion weight moved": lambda: segmentation_case("weight"),
+    "04_value_segmentation: value-matrix split moved": lambda: segmentation_case("split"),
+}
+
+
+def main() -> None:
+    rows = []
+    for name, setup in CASES.items():
+        call, fig = setup()
+        call()  # warm-up (imports, font cache)
+        times = []
+        for _ in range(REPEAT):
+            t0 = time.perf_counter()
+            call()
+            times.append(1000 * (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        fig.canvas.draw()
+        render = 1000 * (time.perf_counter() - t0)
+        plt.close(fig)
+        rows.append({"case": name, "median_ms": round(statistics.median(times), 1), "best_ms": round(min(times), 1),
+                     "render_ms": round(render, 1), "target_ms": TARGET_MS,
+                     "met": statistics.median(times) <= TARGET_MS})
+    width = max(len(r["case"]) for r in rows)
+    for r in rows:
+        print(f"{r['case']:<{width}}  median {r['median_ms']:7.1f} ms  best {r['best_ms']:7.1f} ms  "
+              f"(render {r['render_ms']:.0f} ms)  {'met' if r['met'] else 'MISSED'}")
+    out = Path(__file__).with_name("results") / "whatif.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"cases": rows, "target_ms": TARGET_MS}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
