@@ -608,6 +608,10 @@ TERMS.update({
                                  "每位客户的收入或利润（customers 数据中的列，或交易记录）"),
     "need_seg_transactions": ("a transaction log (a transactions study)", "交易记录（transactions 数据）"),
     "need_seg_two_periods": ("two complete periods", "两个完整的统计期"),
+    "need_seg_complete_period": ("a complete period (set observed_from / observed_through, or periods)",
+                                 "完整的统计期（可设置 observed_from / observed_through 或 periods）"),
+    "segmentation.seg_no_complete_period_note": ("The log covers no period completely; partial: {partial}.",
+                                                 "交易记录没有完整覆盖任何统计期；不完整的统计期：{partial}。"),
     # notes (formatted sentences)
     "segmentation.seg_ahp_settings_note": ("Priorities by {method}; consistency ratio with the RI table {ri}; experts "
                                            "combined by {aggregation}.",
