@@ -283,3 +283,20 @@ def test_reports_on_user_data_speak_one_language(lines_run, boundary_runs):
     zh_words = english_words(prose(boundary_runs["zh"]["nb"]), allowed=names)
     assert len(zh_words) < 40, zh_words
     assert not chinese_characters(prose(lines_run["nb"]), allowed=["客户", "下单时间", "金额", "成本"])
+
+
+# ------------------------------------------------------------------ the documented example on the CDNOW sample
+def test_shared_data_example_on_cdnow(shared_data, tmp_path):
+    """examples/shared-data.yaml's 04 section: the CDNOW sample as a log (one purchase per customer-day, FHL 2005)."""
+    params = yaml.safe_load((ROOT / "examples" / "shared-data.yaml").read_text(encoding="utf-8"))
+    section = {"global": params.get("global", {}), "notebooks": {STEM: params["notebooks"][STEM]}}
+    section["notebooks"][STEM]["transactions"]["path"] = str(shared_data / "cdnow" / "CDNOW_sample.txt")
+    r = run(tmp_path, section, "cdnow")["results"]
+    raw = pd.read_csv(shared_data / "cdnow" / "CDNOW_sample.txt", sep=r"\s+", header=None, dtype={0: str},
+                      names=["customer_id", "sample_id", "date", "cds", "amount"])
+    per_day = raw.groupby("customer_id")["date"].nunique()  # purchases = distinct customer-days
+    got = pd.Series(r["rfm_frequency"]).astype(int)
+    assert len(got) == 2357 and (got.reindex(per_day.index) == per_day).all()
+    assert r["periods_compared"][0] == "1997Q1" and r["periods_compared"][-1] == "1998Q2" and r["periods_partial"] == []
+    assert r["kpi_periods"] == {"before": "1998Q1", "after": "1998Q2"}
+    assert r["tier_value"] == "revenue"  # no cost column

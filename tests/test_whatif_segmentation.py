@@ -44,6 +44,12 @@ def test_weights_follow_the_proportional_rule_and_rank_customers(fitted):
     moved = out.ranking["rank_at_ahp_weights"] - out.ranking["rank"]
     assert (moved == out.ranking["rank_change"]).all()
     assert len(ax.patches) >= len(expected)  # the bars were drawn
+    # later calls on the same Axes resize the bars in place: each bar's width is its indicator's new global weight
+    third = redraw_weights(criteria, local, 0.2, ax=ax).weights.set_index("sub_criterion")["global_weight"]
+    state = ax._crmlab_weights
+    widths = {name: bar.get_width() for name, bar in zip(state["order"], state["bars"])}
+    assert widths == pytest.approx(third.to_dict(), abs=1e-15)
+    assert [t.get_text() for t in state["texts"]] == [f" {third[n]:.4f}" for n in state["order"]]
     plt.close(fig)
 
 
