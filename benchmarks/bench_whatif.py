@@ -80,11 +80,44 @@ def clv_case(moving: str):
     return call, fig
 
 
+def segmentation_case(moving: str):
+    """Notebook 04: move the current-value criterion weight (``moving="weight"``) or the value-matrix split (``"split"``)."""
+    import pandas as pd
+
+    from crmlab import ahp
+    from crmlab import segmentation as seg
+    from crmlab.datasets import segmentation as ds
+    from crmlab.plotting import FIGSIZE_SQUARE, use_style
+    from crmlab.whatif.segmentation import redraw_value_matrix, redraw_weights
+
+    use_style()
+    groups = {lv: ahp.group_ahp(m) for lv, m in ds.judgment_matrices().items()}
+    criteria, local = groups["criteria"].weights, {d: groups[d].weights for d in ("current", "potential")}
+    data = ds.make_b2b_customers().set_index("customer_id")
+    indicators = seg.with_weights(ds.INDICATORS.drop(columns="weight"), pd.concat(local.values()))
+    vm = seg.ValueMatrix(indicators, dimension_weights=criteria.to_dict()).fit(data)
+    fig, ax = plt.subplots(figsize=(8.0, 6.5) if moving == "weight" else FIGSIZE_SQUARE)
+    state = {"k": 0}
+
+    def call():
+        k = state["k"] = state["k"] + 1
+        if moving == "weight":
+            redraw_weights(criteria, local, 0.05 * (k % 20), alternatives=vm.standardized_, ax=ax)
+        else:
+            split = ("mean", "median", "given")[k % 3]
+            cut = {"current": 0.1 * (k % 5), "potential": -0.1 * (k % 4)} if split == "given" else None
+            redraw_value_matrix(vm, split, cut, ax=ax, data=data, revenue="revenue", profit="profit")
+
+    return call, fig
+
+
 CASES = {
     "02_importance_performance: crosshair moved": lambda: ipa_case("crosshair"),
     "02_importance_performance: importance method switched": lambda: ipa_case("method"),
     "03_clv: retention-model margin, retention and rate moved": lambda: clv_case("retention"),
     "03_clv: log CLV discount rate and margin moved (1,500 customers)": lambda: clv_case("log"),
+    "04_value_segmentation: criterion weight moved": lambda: segmentation_case("weight"),
+    "04_value_segmentation: value-matrix split moved": lambda: segmentation_case("split"),
 }
 
 

@@ -280,20 +280,39 @@ class ValueMatrix:
         scores = pd.DataFrame({f"{d}_value": contrib.loc[:, (dims == d).to_numpy()].sum(axis=1) for d in DIMENSIONS}, index=data.index)
         if self.dimension_weights is not None:
             scores["total_value"] = sum(self.dimension_weights[d] * scores[f"{d}_value"] for d in DIMENSIONS)
-        if self.split == "given":
-            cut = pd.Series({d: float(self.cutoffs[d]) for d in DIMENSIONS})
-        else:
-            agg = np.mean if self.split == "mean" else np.median
-            cut = pd.Series({d: float(agg(scores[f"{d}_value"].to_numpy())) for d in DIMENSIONS})
-        cut.name = f"cutoff ({self.split})"
-        scores["value_class"] = _split_class(scores["current_value"].to_numpy(), scores["potential_value"].to_numpy(),
-                                             cut["current"], cut["potential"], self.ties)
+        scores["value_class"], cut = self._classify(scores)
         self.indicators_, self.encoded_, self.standardized_ = ind, encoded, z
         self.contributions_, self.scores_, self.cutoffs_, self.imputed_ = contrib, scores, cut, na
         self.settings = {"standardization": self.standardization, "ddof": 1 if self.standardization == "zscore" else None,
                          "split": self.split, "ties": self.ties, "missing": self.missing,
                          "dimension_weights": self.dimension_weights}
         return self
+
+    def _classify(self, scores: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
+        """Value class per customer and the cut-offs of ``split`` (a score equal to a cut-off goes to ``ties``)."""
+        if self.split == "given":
+            cut = pd.Series({d: float(self.cutoffs[d]) for d in DIMENSIONS})
+        else:
+            agg = np.mean if self.split == "mean" else np.median
+            cut = pd.Series({d: float(agg(scores[f"{d}_value"].to_numpy())) for d in DIMENSIONS})
+        cut.name = f"cutoff ({self.split})"
+        classes = _split_class(scores["current_value"].to_numpy(), scores["potential_value"].to_numpy(),
+                               cut["current"], cut["potential"], self.ties)
+        return classes, cut
+
+    def with_split(self, split: str, cutoffs: Mapping[str, float] | None = None, *, ties: str | None = None) -> ValueMatrix:
+        """A copy of this fitted matrix split another way ("mean", "median" or "given" ``cutoffs``), nothing refitted:
+        the scores stay, the cut-offs and classes change (for what-if exploration of the split)."""
+        check_is_fitted(self, "scores_")
+        other = ValueMatrix(self.indicators, standardization=self.standardization, split=split, cutoffs=cutoffs,
+                            ties=self.ties if ties is None else ties, dimension_weights=self.dimension_weights,
+                            missing=self.missing, weight_atol=self.weight_atol)
+        scores = self.scores_.copy()
+        scores["value_class"], cut = other._classify(scores)
+        other.indicators_, other.encoded_, other.standardized_ = self.indicators_, self.encoded_, self.standardized_
+        other.contributions_, other.scores_, other.cutoffs_, other.imputed_ = self.contributions_, scores, cut, self.imputed_
+        other.settings = {**self.settings, "split": split, "ties": other.ties}
+        return other
 
     def summary(self) -> pd.DataFrame:
         """Settings, cut-offs and class counts as one two-column table."""
