@@ -72,7 +72,7 @@ from threadpoolctl import ThreadpoolController
 
 from .clv import TIMING_OFFSET, CLVResult, check_periods, check_rate
 from .results import table_and_settings, wald_table
-from .transactions import TIME_UNITS, CustomerSummary, TransactionLog
+from .transactions import TIME_UNITS, TransactionLog
 from .validation import (CONVERGENCE_POLICIES, CrmlabValueError, check_choice, check_columns, check_convergence,
                          check_is_fitted, check_scalar)
 

@@ -1,7 +1,6 @@
 """One way in for tables: every format and encoding gives the same table; codes, ids and dates follow one rule."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
