@@ -43,3 +43,21 @@ def test_shipped_notebook_outputs_pass_the_sanitiser_unchanged(rendered_run):
                     assert sanitiser.sanitize_html_tags(html) == html, (path.name, html[:300])
                     checked += 1
     assert checked > 20  # the notebooks show many tables
+
+
+def test_the_managers_report_opens_with_the_summary_and_the_code_report_keeps_the_notebook_order():
+    summary = new_code_cell("show_summary()", metadata={"tags": ["summary"]}, outputs=[
+        new_output("display_data", data={"text/markdown": "## Summary\n\n* index 74.2: hold", "text/plain": "s"})])
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Title\n\nWhat this report answers."),
+        new_code_cell('lang = "en"', metadata={"tags": ["parameters"]}),
+        new_markdown_cell("## 1 · The data"),
+        new_code_cell("x", outputs=[new_output("stream", name="stdout", text="section output\n")]),
+        summary,
+    ])
+    page = notebook_html(nb, with_code=False)
+    order = [page.index(s) for s in ("What this report answers", "index 74.2: hold", "1 · The data", "section output")]
+    assert order == sorted(order)
+    coded = notebook_html(nb, with_code=True)
+    assert coded.index("1 · The data") < coded.index("index 74.2: hold")  # the analyst's copy reads as the notebook runs
+    assert [c.source for c in nb.cells][-1] == "show_summary()"  # the caller's notebook is not changed

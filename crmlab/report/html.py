@@ -142,12 +142,30 @@ def page_language(nb) -> str:
     return lang if lang in ("en", "zh") else "en"
 
 
+SUMMARY_TAG = "summary"
+
+
+def summary_first(nb) -> None:
+    """Move the cells tagged ``summary`` (in their order) to just after the notebook's opening Markdown cell.
+
+    The summary is computed from the recorded results, so a notebook ends with it; a
+    manager's report opens with it (after the title and introduction), then the sections.
+    """
+    summary = [c for c in nb.cells if SUMMARY_TAG in c.get("metadata", {}).get("tags", [])]
+    if not summary:
+        return
+    rest = [c for c in nb.cells if SUMMARY_TAG not in c.get("metadata", {}).get("tags", [])]
+    at = 1 if rest and rest[0].cell_type == "markdown" else 0
+    nb.cells = rest[:at] + summary + rest[at:]
+
+
 def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") -> str:
     """Render an executed notebook to a self-contained HTML page.
 
-    ``with_code=False`` hides code cells except the failing/interrupted one, and the
-    one-line echoes of :func:`~crmlab.report.results.record` (they are in the JSON).
-    ``banner`` is a short HTML note shown at the top (run, parameters, status).
+    ``with_code=False`` (the manager's report) opens with the summary (:func:`summary_first`) and
+    hides code cells except the failing/interrupted one, and the one-line echoes of
+    :func:`~crmlab.report.results.record` (they are in the JSON).  ``with_code=True`` keeps the
+    notebook's order.  ``banner`` is a short HTML note shown at the top (run, parameters, status).
     """
     nb = copy.deepcopy(nb)
     keep = {failing_cell_index(nb), running_cell_index(nb)} - {None}
@@ -165,6 +183,7 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
                 cell.metadata.setdefault("tags", []).append(HIDE_TAG)
             if cell.cell_type == "code":  # recorded results go to the JSON, not the reader's page
                 cell.outputs = [o for o in cell.get("outputs", []) if RESULT_MIME not in o.get("data", {})]
+        summary_first(nb)
         remover = TagRemovePreprocessor(remove_input_tags={HIDE_TAG}, enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
     exporter.register_preprocessor(SanitizeOutputs(), enabled=True)
