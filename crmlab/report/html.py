@@ -202,8 +202,9 @@ def _index_page(manifest: dict) -> str:
     esc = html.escape
     rows = []
     for entry in manifest["notebooks"]:
-        links = " · ".join(
-            f'<a href="{esc(path)}">{esc(kind)}</a>' for kind, path in entry["outputs"].items()
+        links = " · ".join(  # an output is a file, or a list of files (the methods references)
+            f'<a href="{esc(path)}">{esc(kind if isinstance(paths, str) else Path(path).stem)}</a>'
+            for kind, paths in entry["outputs"].items() for path in ([paths] if isinstance(paths, str) else paths)
         )
         err = entry.get("error") or {}
         err_text = f"<br><small>{esc(err.get('summary', ''))}</small>" if err else ""
@@ -235,6 +236,38 @@ th {{ background: #f0f3f6; }} .status {{ color: {STATUS_COLOR.get(status, '#7f7f
 crmlab {esc(manifest['crmlab_version'])}.</small></p>
 </body></html>
 """
+
+
+# A link from a notebook (``notebooks/`` or ``notebooks/zh/``) to its methods reference in the repository,
+# and the links between methods references (``x.md`` <-> ``x.zh.md``): in a run folder both point at the
+# copies rendered into ``methods/``.
+_DOC_LINK = re.compile(r'href="(?:\.\./)+docs/methods/([A-Za-z0-9_-]+(?:\.zh)?)\.md(#[^"]*)?"')
+_SIBLING_LINK = re.compile(r'href="([A-Za-z0-9_-]+(?:\.zh)?)\.md(#[^"]*)?"')
+METHODS_DIR = "methods"
+
+
+def methods_links(page: str, *, prefix: str = f"{METHODS_DIR}/") -> tuple[str, set[str]]:
+    """The page with its links to methods references pointed at ``<prefix><name>.html``, and the names linked."""
+    names: set[str] = set()
+
+    def to_html(m: re.Match) -> str:
+        names.add(m.group(1))
+        return f'href="{prefix}{m.group(1)}.html{m.group(2) or ""}"'
+
+    page = _DOC_LINK.sub(to_html, page)
+    return page, names
+
+
+def methods_page(source: Path) -> str:
+    """A methods reference (Markdown in ``docs/methods/``) as a self-contained page like the reports.
+
+    Formulas become MathML and the fonts are embedded as in a report; links to the other
+    references (its other-language twin) point at their rendered copies beside it.
+    """
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(source.read_text(encoding="utf-8"))])
+    nb.metadata["crmlab"] = {"lang": "zh" if source.stem.endswith(".zh") else "en"}
+    page = notebook_html(nb, with_code=False)
+    return _SIBLING_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', page)
 
 
 def read_notebook(path: str | Path):
