@@ -277,12 +277,10 @@ def _read_csv(path: Path, *, encoding, sep, header_row, skip_after_header, text_
         convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in text_columns if c in names},
                                        null_values=NULL_TEXT, strings_can_be_null=True)
         try:
-            arrow = pacsv.read_csv(path, read_options=read, parse_options=pacsv.ParseOptions(delimiter=sep),
-                                   convert_options=convert)
+            arrow = _arrow_csv(path, read, pacsv.ParseOptions(delimiter=sep), convert, nrows)
         except pa.ArrowInvalid as exc:
             raise CrmlabValueError(f"{path} could not be parsed with the {len(names)} names given: {exc}") from None
-        table = arrow.to_pandas()
-        return (table.iloc[:nrows] if nrows is not None else table), {"encoding": encoding, "sep": sep}, {}, {}
+        return arrow.to_pandas(), {"encoding": encoding, "sep": sep}, {}, {}
     sep = sep or sniff_separator("\n".join(lines[header_row:header_row + 60]))
     header_text = list(csv.reader(io.StringIO("\n".join(lines[: header_row + 1 + skip_after_header])), delimiter=sep))
     if len(header_text) <= header_row:
@@ -306,13 +304,39 @@ def _read_csv(path: Path, *, encoding, sep, header_row, skip_after_header, text_
     convert = pacsv.ConvertOptions(column_types=types, null_values=NULL_TEXT, strings_can_be_null=True,
                                    quoted_strings_can_be_null=False)
     try:
-        arrow = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        arrow = _arrow_csv(path, read, parse, convert, nrows)
     except pa.ArrowInvalid as exc:
         raise CrmlabValueError(f"{path} could not be parsed as {encoding} text separated by {sep!r}: {exc}") from None
-    table = arrow.to_pandas()
-    if nrows is not None:
-        table = table.iloc[:nrows]
-    return table, {"encoding": encoding, "sep": sep}, question_text, {}
+    return arrow.to_pandas(), {"encoding": encoding, "sep": sep}, question_text, {}
+
+
+def _arrow_csv(path: Path, read, parse, convert, nrows: int | None):
+    """The whole CSV (parallel reader), or its first ``nrows`` rows read block by block without scanning the rest
+    (types then come from the rows read, as with pandas' ``nrows``).
+
+    The streaming reader infers types from its first block; when a later block disagrees
+    (a column of numbers that turns to text), the first rows are read the whole-file way.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    if nrows is None:
+        return pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+    small_blocks = pacsv.ReadOptions(use_threads=read.use_threads, block_size=1 << 20, skip_rows=read.skip_rows,
+                                     skip_rows_after_names=read.skip_rows_after_names, column_names=read.column_names,
+                                     autogenerate_column_names=read.autogenerate_column_names, encoding=read.encoding)
+    try:
+        batches, n = [], 0
+        with pacsv.open_csv(path, read_options=small_blocks, parse_options=parse, convert_options=convert) as reader:
+            for batch in reader:
+                batches.append(batch)
+                n += batch.num_rows
+                if n >= nrows:
+                    break
+            schema = reader.schema
+        return pa.Table.from_batches(batches, schema=schema).slice(0, nrows)
+    except pa.ArrowInvalid:
+        return pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert).slice(0, nrows)
 
 
 def _read_excel(path: Path, *, sheet, header_row, skip_after_header, text_columns, nrows):

@@ -225,8 +225,11 @@ class Study:
                                 f"(its columns: {_preview(raw.columns, 15)})")
         if problems:
             raise StudyError("; ".join(problems))
+        ratings = self.rating_columns()
+        if not ratings:
+            return
         sample = self.read(nrows=SAMPLE_ROWS) if not self.path.is_dir() and "*" not in str(self.path) else raw
-        for key, (cols, (low, high)) in self.rating_columns().items():
+        for key, (cols, (low, high)) in ratings.items():
             for col in cols:
                 values = pd.to_numeric(sample[col], errors="coerce")
                 text = sample[col][values.isna() & sample[col].notna()]

@@ -121,3 +121,18 @@ def test_reader_errors_name_the_problem(tmp_path):
     with pytest.raises(CrmlabValueError, match="encoding"):
         read_table(tmp_path / "latin.csv")
     assert read_table(tmp_path / "latin.csv", encoding="latin-1").table["name"].tolist() == ["Café", "naïve"]
+
+
+def test_the_first_rows_are_read_without_the_rest_and_equal_the_whole_files_first_rows(tmp_path):
+    # nrows reads block by block; a column of numbers that turns to text after the first block falls back to a whole read
+    n = 60_000
+    ids = [str(i) for i in range(n)]
+    codes = [str(i) for i in range(n - 1)] + ["text at the end"]
+    path = tmp_path / "long.csv"
+    pd.DataFrame({"id": ids, "code": codes, "amount": [i / 4 for i in range(n)]}).to_csv(path, index=False)
+    whole = read_table(path).table
+    for k in (1, 10, 50_000):  # types are inferred from the rows read, as pandas' nrows does: compare the text
+        first = read_table(path, nrows=k).table
+        assert len(first) == k
+        pd.testing.assert_frame_equal(first.astype(str), whole.iloc[:k].astype(str))
+    pd.testing.assert_frame_equal(read_table(path, nrows=n + 5).table, whole)  # the later block disagrees: whole read
