@@ -219,6 +219,8 @@ TERMS.update({
     "pls_index_title": ("Index per construct (0–100) from unstandardised outer weights",
                         "各潜变量指数（0–100，基于非标准化外部权重）"),
     "pls_construct": ("Construct", "潜变量"),
+    "htmt_title": ("Discriminant validity: HTMT (outlined: ≥ 0.85, red: ≥ 0.90)",
+                   "区分效度：HTMT（框出：≥ 0.85，红框：≥ 0.90）"),
     "pls_ci": ("{level:.0%} bootstrap percentile CI", "{level:.0%} 自助法百分位置信区间"),
     # table headers
     "estimated_r2": ("Estimated R²", "估计 R²"),

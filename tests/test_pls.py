@@ -394,6 +394,28 @@ def test_path_diagram_and_index_chart(fitted, lang):
     plt.close("all")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_htmt_heatmap_shows_the_lower_triangle_and_marks_the_thresholds(fitted, lang):
+    import matplotlib.pyplot as plt
+
+    from crmlab.i18n import t
+    from crmlab.plotting.pls import HTMT_THRESHOLDS, plot_htmt
+
+    table = fitted.htmt()
+    ax = plot_htmt(fitted, labels={"SAT": "Satisfaction"}, lang=lang)
+    k = len(table)
+    annotated = sorted(float(x.get_text()) for x in ax.texts)
+    expected = sorted(round(table.iat[i, j], 2) for i in range(k) for j in range(i))
+    assert annotated == pytest.approx(expected, abs=1e-9)  # one number per construct pair, none on or above the diagonal
+    flagged = sum(table.iat[i, j] >= HTMT_THRESHOLDS[0] for i in range(k) for j in range(i))
+    assert flagged == 3 and len(ax.patches) == flagged  # ECSI: EXPE-QUAL 0.98, VAL-SAT 0.93 (red), QUAL-VAL 0.88
+    assert sorted(p.get_edgecolor()[0] > 0.7 and p.get_edgecolor()[1] < 0.3 for p in ax.patches) == [False, True, True]
+    ticks = [x.get_text() for x in ax.get_yticklabels()]
+    assert "Satisfaction" in ticks and "EXPE" in ticks  # names as given unless display labels are passed
+    assert ax.get_title() == t("htmt_title", lang)
+    plt.close("all")
+
+
 def test_charts_reject_wrong_input(fitted):
     from crmlab.plotting.pls import plot_index, plot_path_diagram
 
@@ -401,6 +423,12 @@ def test_charts_reject_wrong_input(fitted):
         plot_path_diagram(PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]))
     with pytest.raises(CrmlabValueError, match="needs a fitted PLSPathModel, got list"):
         plot_path_diagram([1, 2])
+    from crmlab.plotting.pls import plot_htmt
+
+    with pytest.raises(CrmlabValueError, match="plot_htmt needs a fitted PLSPathModel, got list"):
+        plot_htmt([1, 2])
+    with pytest.raises(NotFittedError, match="PLSPathModel is not fitted yet"):
+        plot_htmt(PLSPathModel(SMALL_BLOCKS, [("SAT", "LOY")]))
     with pytest.raises(CrmlabValueError, match=r"positions has no \(x, y\) for construct\(s\) \['LOY'\]"):
         plot_path_diagram(fitted, positions={c: (0, i) for i, c in enumerate(list(ECSI_BLOCKS)[:-1])})
     with pytest.raises(CrmlabValueError, match="PLSBootstrapResult or a Series"):

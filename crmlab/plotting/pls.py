@@ -5,7 +5,8 @@ paths as arrows labelled with their coefficients; given a bootstrap result,
 paths whose percentile interval covers 0 are drawn dashed and grey.
 ``plot_index(result)`` draws the ACSI-style indices as bars with bootstrap
 confidence intervals; ``plot_plspredict`` the out-of-sample RMSE of PLS against the
-linear-model benchmark; ``plot_mga`` two groups' paths.  All follow
+linear-model benchmark; ``plot_mga`` two groups' paths; ``plot_htmt`` the HTMT matrix as a
+heatmap (seaborn) with the usual thresholds marked.  All follow
 ``plot_x(result, *, ax=None, lang="en") -> Axes``.
 """
 from __future__ import annotations
@@ -14,13 +15,13 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Ellipse
+from matplotlib.patches import Ellipse, Rectangle
 
 from ..i18n import check_lang, t
 from ..results import pair_label
 from ..pls import PLSBootstrapResult, PLSMultigroupResult, PLSPathModel, PLSPredictResult
 from ..validation import CrmlabValueError, check_is_fitted
-from . import FIGSIZE_WIDE, new_axes
+from . import FIGSIZE_SQUARE, FIGSIZE_WIDE, new_axes
 
 NODE_WIDTH = 1.0
 NODE_HEIGHT = 0.46
@@ -233,4 +234,38 @@ def plot_mga(result: PLSMultigroupResult, *, labels: Mapping[str, str] | None = 
         ax.text(0.0, -0.12, t("pls_mga_significant", lang).format(level=1 - result.settings["level"]),
                 transform=ax.transAxes, fontsize=8, color="0.3")
     ax.grid(axis="y", visible=False)
+    return ax
+
+
+HTMT_THRESHOLDS = (0.85, 0.90)  # Henseler, Ringle & Sarstedt (2015), section 4: strict and lenient
+
+
+def plot_htmt(model: PLSPathModel, *, labels: Mapping[str, str] | None = None, ax=None, lang: str = "en"):
+    """The HTMT matrix (lower triangle) as a seaborn heatmap; cells at or above 0.85 are outlined, at or above 0.90 in red.
+
+    ``labels`` maps construct names to displayed names (default: the names as given).
+    """
+    import seaborn as sns
+
+    check_lang(lang)
+    if not isinstance(model, PLSPathModel):
+        raise CrmlabValueError(f"plot_htmt needs a fitted PLSPathModel, got {type(model).__name__}")
+    check_is_fitted(model, "path_coefficients_")
+    table = model.htmt()
+    names = _labels(table.index, labels, lang)
+    shown = table.rename(index=names, columns=names)
+    fig, ax = new_axes(ax, figsize=FIGSIZE_SQUARE)
+    upper = np.triu(np.ones(shown.shape, dtype=bool))
+    sns.heatmap(shown, mask=upper, vmin=0, vmax=1, cmap="Blues", annot=True, fmt=".2f", linewidths=0.5,
+                square=True, cbar_kws={"label": "HTMT", "shrink": 0.7}, ax=ax)
+    strict, lenient = HTMT_THRESHOLDS
+    for i in range(len(shown)):
+        for j in range(i):
+            value = shown.iat[i, j]
+            if value >= strict:
+                ax.add_patch(Rectangle((j, i), 1, 1, fill=False, lw=2,
+                                       edgecolor="#c0392b" if value >= lenient else "#d98c3f"))
+    ax.set_title(t("htmt_title", lang))
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     return ax
