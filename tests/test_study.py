@@ -92,3 +92,18 @@ def test_transaction_logs_in_folders_and_globs(tmp_path):
         assert log.settings["engine"] == engine
         assert log.customer_summary(time_unit="D").table.index.tolist() == ["001", "002"]
         assert study.summary()["purchases"] == 3
+
+
+def test_the_runner_checks_studies_inside_list_parameters(wave, tmp_path):
+    from crmlab.report.runner import check_studies
+    from crmlab.report.params import ParameterError
+
+    good = survey(wave, missing_codes=[-99], label="2025-Q1")
+    given = {"t": {"waves": [good, survey(wave, label="2025-Q2") | {"overall": "ovx", "missing_codes": [-99]}], "n": [1, 2]}}
+    with pytest.raises(ParameterError, match=r"t: waves\[1\]\.overall: column\(s\) \['ovx'\] not in wave3.csv"):
+        check_studies(given, tmp_path)
+    relative = good | {"path": wave.name}
+    given = {"t": {"waves": [relative, relative | {"label": "2025-Q2"}], "n": [1, 2]}}
+    check_studies(given, wave.parent)
+    assert [w["path"] for w in given["t"]["waves"]] == [str(wave.resolve())] * 2  # kernels get absolute paths
+    assert [w["label"] for w in given["t"]["waves"]] == ["2025-Q1", "2025-Q2"] and given["t"]["n"] == [1, 2]
