@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.crmlab-installed
 EXTRAS := notebooks,test,spark
 ARGS   ?=
 
-.PHONY: reports test lab bench clean-venv strip notebooks
+.PHONY: reports test lab bench clean-venv strip notebooks fonts
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crmlab needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -20,6 +20,7 @@ reports: $(STAMP)
 	$(BIN)/crmlab report $(ARGS)
 
 test: $(STAMP)
+	tools/install-browser
 	$(BIN)/python -m pytest $(ARGS)
 
 lab: $(STAMP)
@@ -35,6 +36,10 @@ strip: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m crmlab strip notebooks/source
 	$(BIN)/python -m crmlab notebooks
+
+# Maintainers: rebuild crmlab/fonts/ from pinned sources (needs `apt-get install fonts-noto-cjk`; see tools/make_fonts.py)
+fonts: $(STAMP)
+	$(BIN)/python tools/make_fonts.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -63,7 +63,9 @@ from .validation import (
     _preview,
     aligned_square,
     aligned_vector,
+    as_float_array,
     check_choice,
+    check_columns,
     check_convergence,
     check_labels,
     check_numeric,
@@ -171,7 +173,51 @@ def pairwise_matrix(judgments, items: Sequence[str], *, reciprocal_tol: float = 
             continue
         given[key] = (a, b, v)
         m[i, j], m[j, i] = v, 1.0 / v
+    if not given:
+        raise CrmlabValueError(f"judgments hold no comparison of the items {_preview(items, 20)}")
     return pd.DataFrame(m, index=items, columns=items)
+
+
+def _judgment_value(text, where: str) -> float:
+    """A judgment written as a number or a fraction ("1/3"); blank means not given (NaN)."""
+    from fractions import Fraction
+
+    if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA or str(text).strip() == "":
+        return np.nan
+    try:
+        return float(Fraction(str(text).strip()))
+    except (ValueError, ZeroDivisionError):
+        raise CrmlabValueError(f"{where}: judgment {text!r} is not a number or a fraction such as 1/3") from None
+
+
+def matrices_from_table(table: pd.DataFrame, *, level_col: str = "level", row_col: str = "row",
+                        column_col: str = "column", judgment_col: str = "judgment",
+                        expert_col: str | None = "expert") -> dict[str, dict[str, pd.DataFrame]]:
+    """``{level: {expert: pairwise matrix}}`` from a long table of judgments, one row per compared pair.
+
+    Each row says how much more important ``row`` is than ``column`` within ``level`` (a
+    node of the hierarchy, e.g. "criteria") for one expert, as a number or a fraction
+    ("1/3").  A blank judgment, or a pair with no row, is a missing judgment (the matrix is
+    incomplete: see :func:`ahp_priorities` ``allow_missing``/``completion``).  Items keep the
+    order of their first appearance; ``expert_col=None`` reads a single expert named
+    ``"expert"``.  Conflicting duplicate pairs raise (:func:`pairwise_matrix`).
+    """
+    cols = [level_col, row_col, column_col, judgment_col] + ([expert_col] if expert_col else [])
+    check_columns(table, cols, name="judgments")
+    if len(table) == 0:
+        raise CrmlabValueError("judgments has no rows")
+    frame = table.assign(_expert=table[expert_col].astype(str) if expert_col else "expert")
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for (level, expert), g in frame.groupby([level_col, "_expert"], sort=False):
+        where = f"judgments of {expert!r} for {level!r}"
+        values = [_judgment_value(v, where) for v in g[judgment_col]]
+        items = list(dict.fromkeys([*g[row_col].astype(str), *g[column_col].astype(str)]))
+        given = [(str(a), str(b), v) for a, b, v in zip(g[row_col], g[column_col], values) if not np.isnan(v)]
+        try:
+            out.setdefault(str(level), {})[expert] = pairwise_matrix(given, items)
+        except CrmlabValueError as exc:
+            raise CrmlabValueError(f"{where}: {exc}") from None
+    return out
 
 
 def _as_matrix(matrix, items, name: str) -> tuple[np.ndarray, list[str]]:
@@ -182,7 +228,7 @@ def _as_matrix(matrix, items, name: str) -> tuple[np.ndarray, list[str]]:
         labels = None if items is None else list(items)
         index = list(matrix.index)
         if index == list(matrix.columns) and labels in (None, index) and len(set(index)) == len(index):
-            a, labels = matrix.to_numpy(dtype=float), index  # already aligned: skip the label lookup
+            a, labels = as_float_array(matrix.to_numpy(), name), index  # already aligned: skip the label lookup
         else:
             a, labels = aligned_square(matrix, name, labels=labels)
         labels = [x if isinstance(x, str) else str(x) for x in labels]
@@ -456,8 +502,12 @@ def inconsistency_table(matrix: pd.DataFrame, weights: pd.Series) -> pd.DataFram
     mean of aᵢₖ·aₖⱼ over the items k compared with both i and j), the nearest Saaty-scale
     value to the indirect value (a suggestion for the revision), εᵢⱼ and |ln εᵢⱼ|.
     """
-    a = matrix.to_numpy(dtype=float)
-    w = weights.to_numpy(dtype=float)
+    a, labels = check_pairwise_matrix(matrix, allow_missing=True, name="matrix")
+    w = check_weights(aligned_vector(weights, "weights", labels=labels), "weights", atol=1e-4)
+    if not isinstance(matrix, pd.DataFrame):
+        matrix = pd.DataFrame(a, index=labels, columns=labels)
+    if len(a) < 2:
+        raise CrmlabValueError(f"matrix compares {len(a)} item(s); an inconsistency table needs at least 2")
     n = len(a)
     present = (~np.isnan(a)).astype(float)
     logs = np.where(present > 0, np.log(np.where(present > 0, a, 1.0)), 0.0)
@@ -745,6 +795,18 @@ class AHPSensitivity:
         return self.table.pivot(index="item", columns="t", values="rank")
 
 
+def proportional_weights(criterion_weights: pd.Series, criterion: str, weight: float) -> pd.Series:
+    """Criterion weights with ``criterion`` set to ``weight`` and the others keeping their proportions,
+    wₖ(t) = wₖ·(1 − t)/(1 − w_c) (equal shares when they were all 0); the rule of :func:`weight_sensitivity`."""
+    cw = pd.Series(criterion_weights, dtype=float)
+    others = cw.drop(criterion)
+    rest = 1 - cw[criterion]
+    new = pd.Series(0.0, index=cw.index)
+    new[criterion] = weight
+    new[others.index] = others / rest * (1 - weight) if rest > 0 else (1 - weight) / len(others)
+    return new
+
+
 def weight_sensitivity(
     criterion_weights,
     local_weights: Mapping[str, object],
@@ -781,13 +843,9 @@ def weight_sensitivity(
         if unknown:
             raise CrmlabValueError(f"alternatives has no column(s) {unknown} for sub-criteria")
         check_numeric(alternatives, list(base["sub_criterion"]), name="alternatives")
-    others = cw.drop(criterion)
-    rest = 1 - cw[criterion]
     rows = []
     for t in grid:
-        new = pd.Series(0.0, index=cw.index)
-        new[criterion] = t
-        new[others.index] = others / rest * (1 - t) if rest > 0 else (1 - t) / len(others)
+        new = proportional_weights(cw, criterion, t)
         gw = base["local_weight"].to_numpy() * new[base["criterion"]].to_numpy()
         gw = pd.Series(gw, index=base["sub_criterion"].to_numpy())
         if alternatives is not None:

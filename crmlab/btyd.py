@@ -72,7 +72,7 @@ from threadpoolctl import ThreadpoolController
 
 from .clv import TIMING_OFFSET, CLVResult, check_periods, check_rate
 from .results import table_and_settings, wald_table
-from .transactions import TIME_UNITS, CustomerSummary, TransactionLog
+from .transactions import TIME_UNITS, TransactionLog
 from .validation import (CONVERGENCE_POLICIES, CrmlabValueError, check_choice, check_columns, check_convergence,
                          check_is_fitted, check_scalar)
 
@@ -1027,6 +1027,37 @@ def _holdout_arrays(table):
             raise CrmlabValueError(f"summary column {col!r} must be finite and ≥ 0; rows {table.index[~np.isfinite(v) | (v < 0)][:5].tolist()}")
         out.append(v)
     return out
+
+
+def repeat_frequency_fit(models, summary, *, max_frequency: int = 7, time_unit: str | None = None) -> BTYDResult:
+    """Customers by number of repeat purchases in calibration: actual against each model's Σᵢ P(X(Tᵢ) = x).
+
+    Each customer i contributes the model's probability of exactly x repeat purchases over
+    its own observation time Tᵢ (``probability_of_purchases``: BG/NBD, FHL 2005a eq. 8;
+    Pareto/NBD, Fader & Hardie 2006) — the calibration fit chart of FHL (2005a, Fig. 1).
+    The last bin "max+" holds the rest (customers minus the counts below it).  ``models``:
+    a dict name → fitted model.  Returns a table indexed by frequency bin with ``actual``
+    and one column per model.
+    """
+    if not isinstance(models, dict) or not models:
+        raise CrmlabValueError("models must map names to fitted purchase models")
+    max_frequency = check_scalar(max_frequency, "max_frequency", low=1, integer=True)
+    table, _ = table_and_settings(summary, "summary")
+    out = {}
+    for name, model in models.items():
+        model = _check_purchase_model(model, f"models[{name!r}]")
+        if not hasattr(model, "probability_of_purchases"):
+            raise CrmlabValueError(f"models[{name!r}]: {model.model_name} has no P(X(t) = n) here; use BG/NBD or Pareto/NBD")
+        _, _, _, (x, _, T) = model._input(summary, time_unit, fitted=True)
+        if "actual" not in out:
+            out["actual"] = np.bincount(np.minimum(x, max_frequency).astype(int), minlength=max_frequency + 1).astype(float)
+        times, counts = np.unique(T, return_counts=True)  # customers share ages: one probability per distinct T
+        n = np.arange(max_frequency, dtype=float)[:, None]
+        below = np.asarray(model.probability_of_purchases(n, times[None, :])) @ counts
+        out[name] = np.r_[below, len(table) - below.sum()]
+    index = pd.Index([str(i) for i in range(max_frequency)] + [f"{max_frequency}+"], name="repeat_purchases")
+    return BTYDResult(pd.DataFrame(out, index=index), {"max_frequency": max_frequency, "models": list(models),
+                                                       "rule": "expected = sum over customers of P(X(T_i) = x)"})
 
 
 def compare_purchase_models(summary, *, models=None, time_unit: str | None = None) -> BTYDResult:

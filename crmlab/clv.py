@@ -43,7 +43,7 @@ rows must sum to 1 within :data:`ROW_SUM_TOLERANCE`.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -485,6 +485,8 @@ def migration_sensitivity(initial_shares, matrix, scenarios: Sequence[dict], *, 
               "purchases_per_period": purchases_per_period, "timing": timing, "labels": labels}
     base = migration_clv(s, m, **kwargs).value
     rows = []
+    if isinstance(scenarios, (str, bytes)) or not all(isinstance(sc, Mapping) for sc in scenarios):
+        raise CrmlabValueError(f"scenarios must be a list of dicts (source, target, value[, name]), got {scenarios!r}")
     for k, sc in enumerate(scenarios):
         changes = sc.get("changes", [sc])
         new = pd.DataFrame(m, index=labels, columns=labels)

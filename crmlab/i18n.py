@@ -164,7 +164,6 @@ TERMS.update({
     "perception": ("Perception (P)", "认知（P）"),
     "expectation": ("Expectation (E)", "预期（E）"),
     "ratio_c": ("Satisfaction ratio C = P / E", "满意度比值 C = P / E"),
-    "gap": ("Gap", "差距"),
     "definition_en": ("Definition (English)", "定义（英文）"),
     "definition_seed_zh": ("Definition (course text)", "定义（课程原文）"),
     "measured_by": ("Measured by", "测量方式"),
@@ -246,6 +245,81 @@ TERMS.update({
     "ci_upper": ("CI upper", "置信上限"),
 })
 
+# --- notebook 01_satisfaction: inputs, skipped sections, PLSc / PLSpredict / MGA tables ---
+TERMS.update({
+    "yes": ("Yes", "是"),
+    "no": ("No", "否"),
+    "study_input": ("Input", "输入"),
+    "file": ("File", "文件"),
+    "rows": ("Rows", "行数"),
+    "missing_note_drop": ("{n} respondents with missing answers were left out (`missing = \"drop\"`).",
+                          "{n} 名有缺失答案的受访者未参与分析（`missing = \"drop\"`）。"),
+    "missing_note_mean": ("{n} missing answers were replaced by the mean of their item (`missing = \"mean\"`).",
+                          "{n} 个缺失答案已用所在题项的均值代替（`missing = \"mean\"`）。"),
+    "section_servqual": ("SERVQUAL gaps", "SERVQUAL 差距分析"),
+    "need_servqual": ("SERVQUAL perception and expectation items (key `servqual`)", "SERVQUAL 的感知与期望题项（`servqual` 键）"),
+    "section_pls": ("PLS path model and satisfaction indices", "PLS 路径模型与满意度指数"),
+    "need_constructs": ("the constructs and paths of a path model (keys `constructs` and `paths`)",
+                        "路径模型的潜变量与路径（`constructs` 和 `paths` 键）"),
+    "section_mga": ("Two-group comparison", "两组比较"),
+    "need_group": ("a column splitting the respondents into two groups (key `group`)", "把受访者分为两组的列（`group` 键）"),
+    "need_two_groups": ("exactly two groups in the group column", "分组列中恰好两个组"),
+    "section_drivers": ("Other scoring routes (weighted CSI, PCA index, regression, fuzzy evaluation)",
+                        "其他测评方法（加权满意度指数、主成分分析法、回归、模糊综合评价）"),
+    "need_drivers": ("driver constructs (parameter `driver_constructs`, or an overall item in a construct that has paths "
+                     "into it)", "驱动潜变量（参数 `driver_constructs`，或位于有路径指向的潜变量中的总体满意度题项）"),
+    "section_regression": ("Regression route", "计量经济学（回归）方法"),
+    "need_overall_item": ("an overall-satisfaction item (key `overall`)", "总体满意度题项（`overall` 键）"),
+    "section_loyalty": ("Loyalty measures", "顾客忠诚度测评"),
+    "need_purchases": ("purchase records (parameter `purchases`)", "购买记录（参数 `purchases`）"),
+    "section_loyalty_curve": ("Satisfaction → loyalty curve", "满意度—忠诚度曲线"),
+    "need_purchase_satisfaction": ("a satisfaction column in the purchase records (key `satisfaction`)",
+                                   "购买记录中的满意度列（`satisfaction` 键）"),
+    "need_cdv_offers": ("offers with their value and cost parts (parameter `cdv_offers`)",
+                        "各供给的价值与成本构成（参数 `cdv_offers`）"),
+    "path": ("Path", "路径"),
+    "pls": ("PLS estimate", "PLS 估计值"),
+    "plsc": ("Consistent PLS (PLSc)", "一致性 PLS（PLSc）"),
+    "pls_error": ("PLS − true", "PLS − 真实值"),
+    "plsc_error": ("PLSc − true", "PLSc − 真实值"),
+    "q2_predict": ("Q²predict", "预测 Q²（Q²predict）"),
+    "rmse": ("RMSE (PLS)", "均方根误差 RMSE（PLS）"),
+    "lm_rmse": ("RMSE (LM benchmark)", "均方根误差 RMSE（线性回归基准）"),
+    "rmse_below_lm": ("PLS beats the benchmark", "PLS 优于基准"),
+    "estimate_1": ("Estimate, group 1", "第 1 组估计值"),
+    "estimate_2": ("Estimate, group 2", "第 2 组估计值"),
+    "significant": ("Significant", "差异显著"),
+    "satisfaction.c": ("Composite correlation c", "合成变量相关系数 c"),
+    "satisfaction.c_quantile": ("5% quantile of permuted c", "置换所得 c 的 5% 分位数"),
+    "compositional_invariance": ("Compositional invariance", "组成不变性"),
+    "mean_difference": ("Mean difference", "均值差"),
+    "equal_means": ("Equal means", "均值相等"),
+    "log_variance_ratio": ("Log variance ratio", "方差比的对数"),
+    "equal_variances": ("Equal variances", "方差相等"),
+    "mga_groups_note": ("Groups compared (column {column}): group 1 = {g1} ({n1} respondents), group 2 = {g2} "
+                        "({n2} respondents).", "比较的分组（列 {column}）：第 1 组 = {g1}（{n1} 名受访者），"
+                        "第 2 组 = {g2}（{n2} 名受访者）。"),
+    "survey_wave": ("Survey wave", "调查轮次"),
+    "pca_undefined": ("*No principal-component index for these items: the first {k} component(s) do not weight every "
+                      "item positively, so the weighted mean is not an index. Choose other driver constructs or "
+                      "`pca_components`.*", "*这些题项不能构成主成分指数：前 {k} 个主成分并未给每个题项正的权重，"
+                      "加权均值不是指数。请另选驱动潜变量或调整 `pca_components`。*"),
+    "offer": ("Offer", "供给"),
+    "all_customers": ("All customers", "全部顾客"),
+    "kano.neutral": ("Neutral (indifferent)", "无所谓"),
+    "satisfaction.monetary": ("Monetary cost", "货币成本"),
+    "satisfaction.image": ("Image value", "形象价值"),
+    "satisfaction.low": ("Low satisfaction", "低满意区"),
+    "satisfaction.high": ("High satisfaction", "高满意区"),
+    # attributes of the bundled Kano survey (crmlab.datasets.satisfaction), display labels in the teaching run
+    "reliable_login": ("Reliable login", "登录稳定可靠"),
+    "fast_transfers": ("Fast transfers", "转账快速到账"),
+    "spending_insights": ("Spending insights", "消费分析"),
+    "fee_alerts": ("Fee alerts", "收费提醒"),
+    "chat_support": ("Chat support", "在线客服"),
+    "face_id": ("Face ID login", "刷脸登录"),
+})
+
 # --- importance/performance (SPEC §2) ------------------------------------
 TERMS.update({
     "advantage": ("A advantage: keep up the good work", "A 优势区"),
@@ -313,16 +387,56 @@ TERMS.update({
     "share_B": ("Share in B", "落在 B 区的比例"),
     "share_C": ("Share in C", "落在 C 区的比例"),
     "share_D": ("Share in D", "落在 D 区的比例"),
-    "importance_low": ("Importance, lower bound", "重要性下限"),
-    "importance_high": ("Importance, upper bound", "重要性上限"),
-    "performance_low": ("Performance, lower bound", "绩效下限"),
-    "performance_high": ("Performance, upper bound", "绩效上限"),
+    "importance_low": ("Importance, lower bound", "重要度下限"),
+    "importance_high": ("Importance, upper bound", "重要度上限"),
+    "performance_low": ("Performance, lower bound", "满意度下限"),
+    "performance_high": ("Performance, upper bound", "满意度上限"),
     "true_standardized_total": ("True standardized total effect", "真实标准化总效应"),
     "pls_standardized_total": ("PLS standardized total effect", "PLS 标准化总效应"),
     "competitor_performance": ("Competitor performance", "竞争对手绩效"),
     "performance_gap": ("Performance gap (us − competitor)", "绩效差距（本企业 − 竞争对手）"),
     "gap_p_value": ("Gap p-value", "差距 p 值"),
     "competitor_quadrant": ("Competitor quadrant", "竞争对手象限"),
+})
+
+# --- notebook 02_importance_performance: sections, notes and headers -----
+TERMS.update({
+    "section_ipa_stated": ("The four-quadrant chart with stated importance", "基于重要度打分的四分图"),
+    "section_ipa_derived": ("Derived importance", "推导重要度"),
+    "section_ipma": ("Importance–performance map of a PLS path model", "PLS 路径模型的重要性—绩效图"),
+    "section_ipa_competitor": ("Competitor comparison", "与竞争对手的比较"),
+    "need_ipa_stated": ("importance ratings of the attributes (`survey.stated_importance`)",
+                               "各指标的重要度打分（`survey.stated_importance`）"),
+    "need_ipa_overall": ("an overall-satisfaction question (`survey.overall`)", "总体满意度题项（`survey.overall`）"),
+    "need_ipa_constructs": ("constructs and paths of a path model (`survey.constructs` and `survey.paths`, or `ipma_survey`)",
+                        "路径模型的潜变量与路径（`survey.constructs` 和 `survey.paths`，或 `ipma_survey`）"),
+    "need_ipa_competitor": ("ratings of a competitor (`survey.competitor`)", "对竞争对手的评分（`survey.competitor`）"),
+    "ipa_data_note": ("{n} respondents rate {p} attributes on a {low:g}–{high:g} scale.",
+                      "{n} 位受访者对 {p} 个绩效指标按 {low:g}–{high:g} 分打分。"),
+    "ipa_dropped_note": ("{dropped} further respondents with a missing answer (blank or a declared missing-value code) "
+                         "are left out.", "另有 {dropped} 位受访者因缺答（空白或已声明的缺失值代码）未纳入计算。"),
+    "ipa_main_note": ("Importance used for the decisions below: {method}; crosshair — {crosshair}.",
+                      "以下决策部分所用的重要度：{method}；分界线——{crosshair}。"),
+    "ipa_r2_note": ("R² of overall satisfaction regressed on all attributes: {r2:.3f}.",
+                    "总体满意度对全部指标回归的 R²：{r2:.3f}。"),
+    "ipa_sum_note": ("{method}: the values sum to {total:.3f}, the R².", "{method}：各值之和为 {total:.3f}，恰为 R²。"),
+    "ipma_settings_note": ("PLS path model: {scheme} inner weighting scheme, items {treatment}; target construct "
+                           "{target}; {n} respondents.",
+                           "PLS 路径模型：{scheme}内部权重方案，题项{treatment}；目标潜变量为{target}；{n} 位受访者。"),
+    "scheme_path": ("path", "路径加权"),
+    "scheme_centroid": ("centroid", "重心加权"),
+    "scheme_factorial": ("factorial", "因子加权"),
+    "items_standardized": ("standardised", "经标准化"),
+    "items_centred": ("centred only (unstandardised)", "仅中心化（未标准化）"),
+    "performance_item": ("Performance question", "满意度题项"),
+    "stated_item": ("Importance question", "重要度题项"),
+    "competitor_item": ("Competitor question", "竞争对手题项"),
+    "estimated_rank": ("Estimated rank", "估计排名"),
+    "csi_index_0_100": ("CSI on 0–100", "CSI 指数（0–100）"),
+    "ipa.metric": ("Measure", "指标"),
+    "ipa.changes": ("Changes quadrant", "象限是否改变"),
+    "ipa_explore_hint": ("Move the crosshair or switch the importance method; the chart and the table follow.",
+                         "拖动分界线或切换重要度计算方法，图表随之更新。"),
 })
 
 # --- customer lifetime value (SPEC §3) -----------------------------------
@@ -390,8 +504,8 @@ TERMS.update({
     "cost_savings": ("Cost savings", "成本节约"),
     "referral_value": ("Referral value", "推荐价值"),
     "acquisition_cost": ("Acquisition cost", "获取成本"),
-    "price_concessions": ("Price concessions", "价格让步"),
-    "referral_destruction_cost": ("Cost of negative word of mouth", "负面口碑损失"),
+    "price_concessions": ("Price concessions", "价格优惠"),
+    "referral_destruction_cost": ("Cost of negative word of mouth", "推荐破坏成本"),
     "recency": ("Recency", "最近购买间隔"),
     "monetary_value": ("Average spend", "平均消费金额"),
     "first_purchase": ("First purchase", "首次购买"),
@@ -404,6 +518,116 @@ TERMS.update({
     "upper_cutoff": ("Upper cut-off", "上临界值"),
     "total_clv": ("Total CLV", "CLV 合计"),
     "clv_share": ("CLV share", "CLV 占比"),
+})
+
+# --- notebook 03_clv: customer lifetime value (its tables, notes and what-if panels) ---
+TERMS.update({
+    # textbook models (course: models one to three, Examples 1-2)
+    "clv.model": ("Model", "模型"),
+    "textbook_model_1": ("Model 1 (revenue)", "模型一（基于收入）"),
+    "textbook_model_2": ("Model 2 (profit, assumed margin)", "模型二（基于利润，假设的利润率）"),
+    "textbook_model_3": ("Model 3 (profit contribution)", "模型三（基于利润贡献）"),
+    "textbook_answer": ("Course's answer", "课程答案"),
+    "clv.convention": ("Timing of the cash flows", "现金流发生时点"),
+    # retention and migration models
+    "retention_spending": ("Retention spending per customer", "每位客户的保持费用"),
+    "periods_1_to_t": ("t = 1 … T (course)", "t = 1 … T（课程）"),
+    "periods_0_to_t": ("t = 0 … T (current period included)", "t = 0 … T（含当期）"),
+    "clv_scenario_a_retention": ("A retention 0.70 → 0.80", "A 的维系概率 0.70 → 0.80"),
+    "clv_scenario_c_to_a": ("C→A 0.25 → 0.35 (from C→B)", "C→A 0.25 → 0.35（取自 C→B）"),
+    "clv_state": ("State", "状态"),
+    "clv_recency_state": ("State {i}", "状态 {i}"),
+    "clv.contribution": ("Contribution credited", "计入的贡献"),
+    "marketing_cost": ("Mailing cost", "邮寄成本"),
+    "reward": ("Reward R", "收益 R"),
+    "pfeifer_carraway": ("NC on entering state 1 (Pfeifer & Carraway)", "NC 计入状态 1（Pfeifer 与 Carraway）"),
+    "expected_contribution": ("p·NC in the mailing period", "p·NC 计入寄送当期"),
+    "clv_firm": ("Firm {k}", "企业 {k}"),
+    "clv_firm_header": ("Firm", "企业"),
+    "clv_growing_note": ("CLV = {value:,.1f} after the acquisition cost of 50.", "扣除获取成本 50 后，CLV = {value:,.1f}。"),
+    "clv_best_spending_note": ("A retention spending of {spending} per customer gives the highest CLV ({value:,.1f}).",
+                               "每位客户投入 {spending} 的保持费用时，客户终身价值最高（{value:,.1f}）。"),
+    "clv_retention_curve_title": ("Retention model: CLV against the retention rate", "客户保持模型：终身价值随客户保持率的变化"),
+    # the transaction log and its summary
+    "clv_rule_order": ("one purchase = one order `{column}`", "一次购买 = 一个订单 `{column}`"),
+    "clv_rule_customer_day": ("one purchase = one customer-day", "一次购买 = 一位客户的一个自然日"),
+    "clv_log_note": ("The log `{source}`: {rows:,} lines, {customers:,} customers and {purchases:,} purchases ({rule}), "
+                     "from {first} to {last}.",
+                     "交易记录 `{source}`：共 {rows:,} 行、{customers:,} 位客户、{purchases:,} 次购买（{rule}），"
+                     "时间从 {first} 到 {last}。"),
+    "clv_summary_note": ("{customers:,} customers bought in the calibration period, which ends on {calibration_end}; recency and "
+                         "age are in {unit}. {late:,} customers first bought after it and are not in the summary; {zero:,} "
+                         "lines have an amount of 0 ({zero_rule}).",
+                         "{customers:,} 位客户在校准期内有购买，校准期截至 {calibration_end}；最近购买时间和观察期长度以{unit}"
+                         "为单位。{late:,} 位客户在校准期之后才首次购买，不在汇总中；金额为 0 的记录有 {zero:,} 行（{zero_rule}）。"),
+    "clv_zero_keep": ("counted as purchases", "计为购买"),
+    "clv_zero_drop": ("left out", "已剔除"),
+    "clv_zero_error": ("not allowed", "不允许出现"),
+    "clv_holdout_note": ("The holdout period runs to {observation_end}.", "验证期截至 {observation_end}。"),
+    "clv_no_holdout_note": ("No holdout period (`observation_end` is None): the holdout checks and the holdout errors are left "
+                            "out.", "没有验证期（`observation_end` 为 None）：不做验证期检验，也不计算验证期误差。"),
+    "clv.metric": ("Statistic", "统计量"),
+    "clv.frequency": ("Repeat purchases x", "重复购买次数 x"),
+    "clv.recency": ("Recency tₓ", "最近购买时间 tₓ"),
+    "clv.T": ("Age T", "观察期长度 T"),
+    "clv.monetary_value": ("Mean repeat spend z̄", "重复购买平均金额 z̄"),
+    # fits, truth, counts, comparison
+    "clv_truth_intro": ("**Does the fit recover the truth?** The bundled log was simulated from a BG/NBD purchase process "
+                        "(r = 0.25, α = 4.0, a = 0.8, b = 2.5; weeks) and Gamma–Gamma spend (p = 6, q = 4, γ = 15) for 1,500 "
+                        "customers acquired in the first 12 weeks of 2024. Every estimate should lie within a few standard "
+                        "errors of the value it was simulated from (z column).",
+                        "**估计能否还原真实参数？** 内置交易记录由 BG/NBD 购买过程（r = 0.25，α = 4.0，a = 0.8，b = 2.5；以周计）"
+                        "和 Gamma–Gamma 消费金额（p = 6，q = 4，γ = 15）模拟，共 1,500 名客户，均在 2024 年前 12 周获取。"
+                        "每个估计值都应落在其真实值的几个标准误之内（z 列）。"),
+    "clv.z": ("z = (estimate − true) / SE", "z =（估计值 − 真实值）/ 标准误"),
+    "clv_no_truth_note": ("There are no true parameters to compare with: the holdout check and the tracking below judge the fit.",
+                          "没有可供比较的真实参数：由下文的验证期检验和累计跟踪判断拟合效果。"),
+    "clv_p_alive_note": ("{share:.0%} of the customers are probably still active (P(alive) ≥ 50 % under the {model} model).",
+                         "{share:.0%} 的客户很可能仍然活跃（在 {model} 模型下存活概率 ≥ 50%）。"),
+    "repeat_purchases": ("Repeat purchases n", "重复购买次数 n"),
+    "clv_no_count_model_note": ("None of the models in `purchase_models` gives P(X(t) = n) here (BG/NBD and Pareto/NBD do).",
+                                "`purchase_models` 中没有能给出 P(X(t) = n) 的模型（BG/NBD 和 Pareto/NBD 可以）。"),
+    "clv_frequency_fit_title": ("Repeat purchases in the calibration period: actual vs model", "校准期重复购买次数：实际与模型"),
+    "log_likelihood": ("Log-likelihood", "对数似然值"),
+    "n_parameters": ("Parameters k", "参数个数 k"),
+    "aic": ("AIC", "AIC"),
+    "bic": ("BIC", "BIC"),
+    "holdout_mae": ("Holdout MAE", "验证期平均绝对误差"),
+    "holdout_rmse": ("Holdout RMSE", "验证期均方根误差"),
+    "holdout_predicted": ("Predicted holdout purchases", "验证期预测购买次数"),
+    "holdout_actual": ("Actual holdout purchases", "验证期实际购买次数"),
+    "clv.predicted": ("Predicted", "预测"),
+    "clv_total_note": ("Expected CLV over {periods} steps of {days:g} days: {total:,.0f} in total, {mean:,.2f} per customer on "
+                       "average.", "未来 {periods} 步（每步 {days:g} 天）的预期客户终身价值合计 {total:,.0f}，平均每位客户 {mean:,.2f}。"),
+    "clv_saved_note": ("The per-customer table is saved to `{path}` ({rows:,} customers).",
+                       "每位客户的明细表已保存到 `{path}`（{rows:,} 位客户）。"),
+    # BG/BB and sBG
+    "published": ("Published", "文献值"),
+    "opportunities": ("Opportunities n", "交易机会数 n"),
+    "clv_cohort": ("Cohort", "客户群体"),
+    "clv_cohort_regular": ("Regular", "普通客户群体"),
+    "clv_cohort_high_end": ("High end", "高端客户群体"),
+    "published_alpha": ("Published α", "文献值 α"),
+    "published_beta": ("Published β", "文献值 β"),
+    "derl": ("DERL (periods)", "折现预期剩余生命期（期）"),
+    "survival_last": ("Still under contract in the last period", "最后一期仍在约的比例"),
+    "clv_derl_note": ("DERL at a discount rate of {rate:.0%} per period: multiplied by the margin per period, it is a new "
+                      "customer's CLV.", "DERL 按每期 {rate:.0%} 的贴现率计算，乘以每期利润贡献即为新客户的终身价值。"),
+    "clv_sbg_no_holdout_note": ("Too few periods to hold {periods} out (the sBG needs periods 0–2 at least): the charts use "
+                                "every period.", "期数太少，无法留出 {periods} 期（sBG 至少需要第 0–2 期）：图中使用全部各期。"),
+    # sections a user run may skip
+    "section_log_models": ("Part 3, purchase models on a transaction log", "第三部分 基于交易记录的购买模型"),
+    "need_transactions": ("a transaction log (`transactions`)", "交易记录（`transactions`）"),
+    "section_bgbb": ("BG/BB model", "BG/BB 模型"),
+    "need_bgbb_patterns": ("discrete-time purchase patterns (`bgbb_patterns`)", "离散交易机会的购买模式（`bgbb_patterns`）"),
+    "section_sbg": ("sBG model of contract renewals", "合同续约的 sBG 模型"),
+    "need_contract_survivors": ("contract cohorts (`contract_survivors`)", "合同客户群体的存续人数（`contract_survivors`）"),
+    # what-if panels
+    "discount_rate": ("Discount rate", "贴现率"),
+    "margin_multiple": ("Margin multiple CLV / m", "利润乘数 CLV / m"),
+    "clv_discount_rate_per_year": ("Discount rate per year", "年贴现率"),
+    "clv_discount_rate_per_step": ("Discount rate per step", "每步贴现率"),
+    "clv_profit_margin": ("Profit margin on spend", "利润率"),
 })
 
 # --- value-based segmentation (SPEC §4, §5) ------------------------------
@@ -580,6 +804,156 @@ TERMS.update({
 })
 
 
+# --- notebook 04_value_segmentation (issues 9, 11, 13, 14) ---------------
+TERMS.update({
+    # sections skipped on user data and what they need (crmlab.report.display.skipped)
+    "section_seg_ahp": ("AHP weights", "层次分析法权重"),
+    "section_seg_global_weights": ("Global weights", "全局权重"),
+    "section_seg_ahp_synthesis": ("Synthesis of alternatives", "方案总排序"),
+    "section_seg_value_matrix": ("Value matrix", "客户价值矩阵"),
+    "section_seg_weight_sensitivity": ("Weight sensitivity", "权重敏感性分析"),
+    "section_seg_pareto": ("Pareto and concentration", "二八定律与集中度"),
+    "section_seg_rfm": ("RFM analysis", "RFM 分析"),
+    "section_seg_tiers": ("Customer pyramid and revenue by tier", "客户金字塔与各层级客户收入"),
+    "section_seg_tier_kpis": ("Period-over-period KPIs", "跨期业绩考核指标"),
+    "section_seg_lifecycle": ("Lifecycle stages", "客户生命周期阶段"),
+    "need_seg_judgments": ("experts' pairwise judgments (a judgments study)", "专家的两两比较判断（judgments 数据）"),
+    "need_seg_criteria_judgments": ("judgments comparing current and potential value (level criteria) and the indicators "
+                                    "of both (levels current and potential)",
+                                    "当前价值与潜在价值之间的比较（criteria 层）以及两者下属指标的比较（current 层和 potential 层）"),
+    "need_seg_alternative_judgments": ("judgments comparing alternatives under every criterion (levels alternatives:current "
+                                       "and alternatives:potential)",
+                                       "各准则下备选方案的两两比较（alternatives:current 层和 alternatives:potential 层）"),
+    "need_seg_customers": ("a customer indicator table (a customers study)", "客户指标表（customers 数据）"),
+    "need_seg_weights": ("indicator weights (AHP judgments for the criteria and both dimensions, or a weight for every "
+                         "indicator in the customers study)",
+                         "指标权重（准则层及两个维度的层次分析法判断，或 customers 数据中每个指标的 weight）"),
+    "need_seg_customer_values": ("revenue or profit per customer (columns of the customers study, or a transaction log)",
+                                 "每位客户的收入或利润（customers 数据中的列，或交易记录）"),
+    "need_seg_transactions": ("a transaction log (a transactions study)", "交易记录（transactions 数据）"),
+    "need_seg_two_periods": ("two complete periods", "两个完整的统计期"),
+    "need_seg_complete_period": ("a complete period (set observed_from / observed_through, or periods)",
+                                 "完整的统计期（可设置 observed_from / observed_through 或 periods）"),
+    "segmentation.seg_no_complete_period_note": ("The log covers no period completely; partial: {partial}.",
+                                                 "交易记录没有完整覆盖任何统计期；不完整的统计期：{partial}。"),
+    # notes (formatted sentences)
+    "segmentation.seg_ahp_settings_note": ("Priorities by {method}; consistency ratio with the RI table {ri}; experts "
+                                           "combined by {aggregation}.",
+                                           "权重计算方法：{method}；一致性比率所用 RI 表：{ri}；专家意见集结方法：{aggregation}。"),
+    "segmentation.seg_worst_note": ("Least consistent: {expert}, {level}, CR = {cr:.4f}.",
+                                    "一致性最差的是{expert}的{level}判断矩阵，CR = {cr:.4f}。"),
+    "segmentation.seg_completion_lambda_note": ("λmax of the expert's complete matrix: {full:.4f}; of the completions: "
+                                                "{lm:.4f} (λmax-minimising) and {ll:.4f} (LLSM) — the λmax completion is the "
+                                                "most consistent matrix the remaining judgments allow.",
+                                                "专家完整判断矩阵的 λmax 为 {full:.4f}；补全后的矩阵分别为 {lm:.4f}（λmax 最小化）"
+                                                "和 {ll:.4f}（对数最小二乘）——λmax 最小化补全得到的是其余判断所允许的最一致的矩阵。"),
+    "segmentation.seg_no_missing_note": ("Every expert gave every judgment: no matrix needed completing.",
+                                         "每位专家都给出了全部判断，没有需要补全的判断矩阵。"),
+    "segmentation.seg_weights_source_note": ("{n} customers; indicator weights {source}.",
+                                             "共 {n} 位客户；指标权重{source}。"),
+    "segmentation.seg_vm_settings_note": ("Standardisation: {standardization}. Split: {split} — cut-offs {current:.4f} "
+                                          "(current value) and {potential:.4f} (potential value); a score equal to a "
+                                          "cut-off counts as {ties}. Imputed cells: {imputed}.",
+                                          "标准化方法：{standardization}。分界方法：{split}——临界值为 {current:.4f}（当前价值）和 "
+                                          "{potential:.4f}（潜在价值）；恰好等于临界值的得分算作“{ties}”。插补单元格数：{imputed}。"),
+    "segmentation.seg_top_rows_note": ("The {shown} customers with the highest value of {n}:",
+                                       "{n} 位客户中价值最高的 {shown} 位："),
+    "segmentation.seg_pareto_source_note": ("Concentration of {value} per customer, from {source} ({n} customers).",
+                                            "每位客户的{value}取自{source}（共 {n} 位客户）。"),
+    "segmentation.seg_log_note": ("The log: {rows:,} lines, {customers:,} customers, {purchases:,} purchases ({rule}), "
+                                  "from {first} to {last}.",
+                                  "交易记录：{rows:,} 行，{customers:,} 位客户，{purchases:,} 次购买（{rule}），"
+                                  "时间从 {first} 到 {last}。"),
+    "segmentation.seg_rfm_note": ("Recency counted to {as_of}; monetary value = {monetary} of the purchases.",
+                                  "最近购买间隔计算到 {as_of}；消费金额取各次购买金额的{monetary}。"),
+    "segmentation.seg_periods_note": ("Complete periods in the log: {compared}. Left out as partial (the log does not "
+                                      "cover them completely): {partial}.",
+                                      "交易记录完整覆盖的统计期：{compared}。因未被完整覆盖而排除的统计期：{partial}。"),
+    "segmentation.seg_tier_value_note": ("Tiers by {value} per customer in {period}.",
+                                         "按每位客户在 {period} 的{value}划分层级。"),
+    "segmentation.seg_kpi_periods_note": ("Compared: {before} (start) with {after} (end).",
+                                          "比较的统计期：{before}（期初）与 {after}（期末）。"),
+    "segmentation.none_partial": ("none", "无"),
+    "segmentation.purchase_rule_order": ("one purchase per distinct order id in column {column}",
+                                         "按 {column} 列中不同的订单号，每张订单算一次购买"),
+    "segmentation.purchase_rule_day": ("one purchase per customer and day", "每位客户每天算一次购买"),
+    "segmentation.weights_from_ahp": ("from the experts' AHP judgments", "来自专家的层次分析法判断"),
+    "segmentation.weights_from_table": ("as given in the indicator table", "按指标表中给出的数值"),
+    "segmentation.source_customers": ("the customer table", "客户表"),
+    "segmentation.source_transactions": ("the totals over the transaction log", "交易记录期内的合计"),
+    "segmentation.ri_custom": ("given by the user (custom)", "用户给定（自定义）"),
+    "segmentation.ri_textbook": ("Textbook table", "教材中的 RI 表"),
+    "segmentation.ri_saaty1980": ("Saaty 1980", "Saaty 1980"),
+    "segmentation.ri_saaty2005": ("Saaty 2005", "Saaty 2005"),
+    "segmentation.ri_alonso_lamata": ("Alonso & Lamata 2006", "Alonso & Lamata 2006"),
+    "segmentation.ri_donegan_dodd": ("Donegan & Dodd 1991", "Donegan & Dodd 1991"),
+    "segmentation.ahp_method_eigenvector": ("principal eigenvector (Saaty)", "主特征向量法（Saaty）"),
+    "segmentation.ahp_method_geometric_mean": ("row geometric means", "行几何平均法"),
+    "segmentation.aggregation_AIP_arithmetic": ("arithmetic mean of the experts' priorities (AIP)", "各专家权重的算术平均（AIP）"),
+    "segmentation.aggregation_AIP_geometric": ("geometric mean of the experts' priorities (AIP)", "各专家权重的几何平均（AIP）"),
+    "segmentation.aggregation_AIJ_geometric": ("priorities of the geometric mean of the judgments (AIJ)",
+                                               "判断矩阵逐元素几何平均后求权重（AIJ）"),
+    "segmentation.standardization_zscore": ("z-scores with the sample standard deviation (n − 1, as SPSS)",
+                                            "z 分数，用样本标准差（n − 1，与 SPSS 相同）"),
+    "segmentation.standardization_minmax": ("min–max scaling", "极差标准化"),
+    "segmentation.split_mean": ("at the mean", "取均值"),
+    "segmentation.split_median": ("at the median", "取中位数"),
+    "segmentation.split_given": ("at given cut-offs", "取给定的临界值"),
+    "segmentation.ties_high": ("high", "高"),
+    "segmentation.ties_low": ("low", "低"),
+    "segmentation.rfm_monetary_sum": ("sum", "合计"),
+    "segmentation.rfm_monetary_mean": ("mean", "平均值"),
+    "segmentation.ahp_goal": ("Goal", "目标层"),
+    "segmentation.ahp_level_criteria": ("Criteria", "准则层"),
+    "segmentation.ahp_level_subcriteria": ("Sub-criteria", "子准则层"),
+    "segmentation.ahp_level_alternatives": ("Alternatives", "方案层"),
+    "segmentation.lifecycle_rule_exploration": ("first purchase in the last period, or cumulative profit ≤ 0",
+                                                "最近一期才首次购买，或累计利润 ≤ 0"),
+    "segmentation.lifecycle_rule_decline": ("last-period profit more than 10 % below the previous period's",
+                                            "最近一期利润比上一期下降超过 10%"),
+    "segmentation.lifecycle_rule_formation": ("last-period profit more than 10 % above the previous period's",
+                                              "最近一期利润比上一期增长超过 10%"),
+    "segmentation.lifecycle_rule_stability": ("otherwise (profit within ±10 % of the previous period's)",
+                                              "其他情况（利润与上一期相差不超过 ±10%）"),
+    "segmentation.lifecycle_profile_exploration": ("small contribution; the firm earns only the basic profit",
+                                                   "客户贡献小，企业只获得基本利益"),
+    "segmentation.lifecycle_profile_decline": ("volume falls, profit drops quickly", "交易量回落，客户利润快速下降"),
+    "segmentation.lifecycle_profile_formation": ("revenue exceeds investment and grows; profit rising",
+                                                 "收入超过投入并不断增长，利润上升"),
+    "segmentation.lifecycle_profile_stability": ("higher prices accepted; large and steady profit",
+                                                 "客户接受较高价格，利润大且稳定"),
+    # table headers
+    "segmentation.level": ("Level", "层次"),
+    "segmentation.n": ("Order n", "阶数 n"),
+    "lambda_max": ("λmax", "最大特征根 λmax"),
+    "ci": ("CI", "一致性指标 CI"),
+    "ri": ("RI", "随机一致性指标 RI"),
+    "cr": ("CR", "一致性比率 CR"),
+    "cr_acceptable": ("CR < 0.10", "CR < 0.10"),
+    "n_missing_judgments": ("Missing judgments", "缺失判断数"),
+    "given_value": ("Expert's judgment (removed)", "专家原判断（已删去）"),
+    "lambda_max_completion": ("λmax-minimising completion", "λmax 最小化补全"),
+    "llsm_completion": ("Log least squares completion", "对数最小二乘补全"),
+    "weights_lambda_max": ("Weights, λmax completion", "权重（λmax 最小化补全）"),
+    "weights_llsm": ("Weights, LLSM completion", "权重（对数最小二乘补全）"),
+    "weights_harker": ("Weights, Harker's method", "权重（Harker 法）"),
+    "weights_complete_matrix": ("Weights, complete matrix", "权重（完整判断矩阵）"),
+    "sub_criterion": ("Indicator", "指标"),
+    "weight_aij": ("Weight (AIJ)", "权重（AIJ）"),
+    "priority": ("Global priority", "总排序权重"),
+    "rank": ("Rank", "排名"),
+    "rank_at_ahp_weights": ("Rank at the AHP weights", "层次分析法权重下的排名"),
+    "rank_change": ("Places moved up", "排名上升位数"),
+    "criterion_weight": ("Criterion weight", "准则权重"),
+    "global_rank": ("Global rank", "全局排名"),
+    "node": ("Node", "节点"),
+    "lower": ("From (exclusive)", "下限（不含）"),
+    "upper": ("To", "上限"),
+    "rfm_segment": ("RFM segment", "RFM 细分群体"),
+    "metric": ("Metric", "指标"),
+    "alternative": ("Alternative", "备选方案"),
+})
+
 # --- 05_tracking: survey waves, index changes, quadrant migration, tier KPIs by period ---------
 TERMS.update({
     "tracking.wave": ("Wave", "调查轮次"),
@@ -663,6 +1037,8 @@ TERMS.update({
 
 # Table headers and index values that say the same as an existing term reuse its key.
 TERM_ALIASES: dict[str, str] = {
+    "gap": "gap_key",
+    "satisfaction.indifference": "zone_of_indifference",
     "performance": "ipa_performance",
     "importance": "ipa_importance",
     "quadrant": "ipa_quadrant",
@@ -735,6 +1111,7 @@ VOCABULARY = frozenset({
     "value_class", "tier", "quadrant_zone", "zone", "action", "diagonal_zone", "competitor_zone", "segment", "strategy",
     "stage", "relationship_level", "number_of_customers_level", "margin_level", "setting", "item_setting", "gap_key",
     "component", "profit_component", "importance_method", "grade", "kano_category", "model", "convention", "metric",
+    "functional", "dysfunctional",
 })
 """Dimensions (index or column names) whose *values* are crmlab's own keys and are translated in tables."""
 

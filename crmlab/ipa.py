@@ -310,7 +310,8 @@ class IPAResult:
     diagonal zoning and ``competitor_performance``/``performance_gap``/``gap_p_value``/
     ``competitor_quadrant`` when a competitor was rated.  ``crosshair``: the position on each
     axis; ``settings``: ``method``, ``crosshair`` (the rule per axis), ``performance_scale``,
-    ``importance_scale``, ``zoning``, ``diagonal_slope``, ``overall_weights``, ``target``.
+    ``importance_scale``, ``zoning``, ``diagonal_slope``, ``overall_weights``, ``target`` (and
+    ``missing`` when fitted from survey data by :class:`ImportancePerformance`).
     """
 
     table: pd.DataFrame
@@ -518,6 +519,23 @@ def _mapping(columns, name: str) -> dict[str, str] | None:
     return {c: c for c in columns}
 
 
+def survey_design(spec: Mapping) -> dict:
+    """:class:`ImportancePerformance` keyword arguments from a survey description (a ``survey`` study, crmlab.study).
+
+    ``attributes`` → ``performance``; ``stated_importance``, ``overall`` and ``competitor`` as given
+    (None when the survey lacks them); ``scale`` and ``overall_scale``/``importance_scale``
+    (each defaulting to ``scale``) as tuples.
+    """
+    if not isinstance(spec, Mapping) or not spec.get("attributes") or not spec.get("scale"):
+        raise CrmlabValueError("a survey description for importance–performance analysis needs 'attributes' "
+                               "{attribute: performance column} and 'scale' [low, high]")
+    scale = tuple(spec["scale"])
+    return {"performance": spec["attributes"], "stated_importance": spec.get("stated_importance") or None,
+            "overall": spec.get("overall") or None, "competitor": spec.get("competitor") or None, "scale": scale,
+            "importance_scale": tuple(spec.get("importance_scale") or scale),
+            "overall_scale": tuple(spec.get("overall_scale") or scale)}
+
+
 @dataclass
 class QuadrantStability:
     """Bootstrap stability of quadrant assignments.
@@ -551,9 +569,14 @@ class ImportancePerformance:
     competitor : columns (mapping attribute -> column) rating a competitor on ``scale``.
     crosshair, zoning, diagonal_slope : see :func:`quadrant_analysis`.
     overall_weights : weights of the overall value, see :func:`_overall_value`.
+    missing : ``"error"`` (default: refuse missing answers, naming rows and columns) or ``"drop"``
+        (casewise deletion: a respondent with a missing answer in *any* declared column — performance,
+        stated importance, overall, competitor, whichever are given, used by this method or not — is
+        left out, so every analysis of the same declaration uses the same respondents).
 
     After :meth:`fit`: ``result_`` (:class:`IPAResult`), ``performance_``, ``importance_``,
-    ``r_squared_`` (derived methods), ``n_respondents_``.
+    ``r_squared_`` (derived methods), ``n_respondents_``, ``missing_report_`` (strategy and
+    the rows dropped).
     """
 
     def __init__(
@@ -571,6 +594,7 @@ class ImportancePerformance:
         zoning: str = "quadrant",
         diagonal_slope: float | None = None,
         overall_weights: str = "auto",
+        missing: str = "error",
     ):
         self.performance = performance
         self.importance = importance
@@ -584,9 +608,27 @@ class ImportancePerformance:
         self.zoning = zoning
         self.diagonal_slope = diagonal_slope
         self.overall_weights = overall_weights
+        self.missing = missing
 
     # -- validation -----------------------------------------------------------
-    def _validate(self, data: pd.DataFrame) -> None:
+    def _declared_columns(self) -> list[str]:
+        """Every column the declaration names (performance, stated importance, overall, competitor), once each."""
+        cols = list(self._perf.values()) + list((self._stated or {}).values()) + list((self._comp or {}).values())
+        return list(dict.fromkeys(cols + ([self.overall] if self.overall is not None else [])))
+
+    def _complete_cases(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Apply ``missing``: the data unchanged (``"error"``) or without respondents missing a declared answer (``"drop"``)."""
+        check_choice(self.missing, "missing", ("error", "drop"))
+        cols = self._declared_columns()
+        check_columns(data, cols, name="data")
+        bad = data[cols].isna().any(axis=1).to_numpy() if self.missing == "drop" else np.zeros(len(data), dtype=bool)
+        self.missing_report_ = {"strategy": self.missing, "rows_dropped": list(data.index[bad]), "n_dropped": int(bad.sum())}
+        if bad.all() and len(data):
+            raise CrmlabValueError(f"every respondent has a missing answer in the declared columns {_preview(cols)}; "
+                                   "missing='drop' leaves no data")
+        return data.loc[~bad] if bad.any() else data
+
+    def _validate(self, data: pd.DataFrame) -> pd.DataFrame:
         check_choice(self.importance, "importance", IMPORTANCE_METHODS)
         self._perf = _mapping(self.performance, "performance")
         if not self._perf:
@@ -600,6 +642,7 @@ class ImportancePerformance:
             if other is not None:
                 _check_attribute_match(pd.Series(0, index=list(self._perf)), pd.Series(0, index=list(other)), name=name)
         check_columns(data, list(self._perf.values()), name="data")
+        data = self._complete_cases(data)
         perf_cols = list(self._perf.values())
         check_no_missing(data, perf_cols)
         check_in_range(data, perf_cols, low=self._scale[0], high=self._scale[1], what="declared performance scale")
@@ -632,6 +675,7 @@ class ImportancePerformance:
                 )
             if self.importance == "correlation" and n < 3:
                 raise CrmlabValueError(f"importance='correlation' needs at least 3 respondents, got n={n}")
+        return data
 
     # -- fitting --------------------------------------------------------------
     def _matrix(self, data: pd.DataFrame) -> np.ndarray:
@@ -643,7 +687,7 @@ class ImportancePerformance:
 
     def fit(self, data: pd.DataFrame) -> "ImportancePerformance":
         """Compute performance (attribute means), importance, quadrants and the overall value from ``data`` (one row per respondent)."""
-        self._validate(data)
+        data = self._validate(data)
         attrs = list(self._perf)
         perf_cols = [self._perf[a] for a in attrs]
         performance = pd.Series(data[perf_cols].mean().to_numpy(), index=attrs)
@@ -685,6 +729,7 @@ class ImportancePerformance:
             result.overall.update({"overall_mean": mean_overall, "overall_index_0_100": (mean_overall - lo) / (hi - lo) * 100.0})
         result.r_squared = r_squared
         result.n_respondents = len(data)
+        result.settings["missing"] = self.missing
         result.importance_detail = detail
         self.result_ = result
         self.performance_ = performance

@@ -124,6 +124,7 @@ from .validation import (
     check_convergence,
     check_in_range,
     check_is_fitted,
+    check_random_state,
     check_no_missing,
     check_not_constant,
     check_numeric,
@@ -1444,6 +1445,10 @@ def multigroup_analysis(model: PLSPathModel, data: pd.DataFrame, *, group: str, 
     if not isinstance(model, PLSPathModel):
         raise CrmlabValueError(f"model must be a PLSPathModel (fitted or not), got {type(model).__name__}")
     check_columns(data, [group])
+    if data.index.has_duplicates:
+        raise CrmlabValueError(f"data has duplicated row labels {_preview(data.index[data.index.duplicated()].unique())}; "
+                               "one row per respondent is needed")
+    random_state = check_random_state(random_state)
     level = check_scalar(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
     n_permutations = check_scalar(n_permutations, "n_permutations", low=19, integer=True)
     check_scalar(batch_size, "batch_size", low=1, integer=True)

@@ -123,7 +123,7 @@ def as_ids(values: pd.Series, *, column: str) -> pd.Series:
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _YMD_OTHER = re.compile(r"^\d{4}[/.]\d{1,2}[/.]\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?$")
 _YMD_ZH = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日( ?\d{1,2}:\d{2}(:\d{2})?)?$")
-_DIGITS8 = re.compile(r"^\d{8}$")
+_NUMBER_TEXT = re.compile(r"^\d+(\.\d+)?$")  # yyyymmdd or an Excel serial stored as text
 _AMBIGUOUS = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}( .*)?$")
 
 
@@ -177,9 +177,10 @@ def parse_dates(values: pd.Series, *, column: str, date_format: str | None = Non
         return _to_naive_wall_time(out)
     if len(present) == 0:
         return pd.to_datetime(values, errors="coerce")
+    mask = values.notna().to_numpy()
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        out[present.index] = _parse_date_numbers(present, column)
+        out.iloc[np.flatnonzero(mask)] = _parse_date_numbers(present, column).to_numpy()
         return out
     text = present.astype("string").str.strip()
     sample = text.iloc[0]
@@ -187,7 +188,7 @@ def parse_dates(values: pd.Series, *, column: str, date_format: str | None = Non
     for pattern, prepare in ((_ISO, lambda s: s), (_YMD_OTHER, lambda s: s.str.replace(r"[/.]", "-", regex=True)),
                              (_YMD_ZH, lambda s: s.str.replace("年", "-").str.replace("月", "-").str.replace("日", " ")
                                                   .str.strip()),
-                             (_DIGITS8, None)):
+                             (_NUMBER_TEXT, None)):
         matches = probe.str.match(pattern)  # the form is decided on a spread sample; every value is then parsed
         if not matches.all():
             if matches.any() and pattern.match(sample):
@@ -196,7 +197,7 @@ def parse_dates(values: pd.Series, *, column: str, date_format: str | None = Non
                                        f"(rows {_preview(odd.index)}); give date_format or clean the column")
             continue
         if prepare is None:
-            parsed = _parse_date_numbers(text.astype(np.int64), column)
+            parsed = _parse_date_numbers(pd.to_numeric(text), column)
         else:
             parsed = pd.to_datetime(prepare(text), format="ISO8601", errors="coerce", utc=False)
             bad = present[parsed.isna()]
@@ -205,7 +206,7 @@ def parse_dates(values: pd.Series, *, column: str, date_format: str | None = Non
                                        f"that are not calendar dates in the column's form (like {sample!r})")
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
         parsed = _to_naive_wall_time(parsed) if isinstance(parsed.dtype, pd.DatetimeTZDtype) else parsed
-        out[present.index] = parsed.to_numpy()
+        out.iloc[np.flatnonzero(mask)] = parsed.to_numpy()
         return out
     if _AMBIGUOUS.match(sample):
         raise CrmlabValueError(f"date column {column!r} has dates like {sample!r}, which could be day-first or month-first; "

@@ -74,6 +74,26 @@ def check_ratings(data: pd.DataFrame, items: Sequence[str], *, scale: Sequence[f
     check_in_range(data, items, low=low, high=high, name=name, what="declared scale")
 
 
+MISSING_STRATEGIES = ("error", "mean", "drop")
+
+
+def treat_missing(data: pd.DataFrame, items: Sequence[str], *, missing: str = "error",
+                  name: str = "data") -> tuple[pd.DataFrame, dict]:
+    """The rating ``items`` of ``data`` with a missing-answer strategy applied, and a report of what was done.
+
+    The strategies of :meth:`crmlab.pls.PLSPathModel.fit` (the same implementation), so every
+    scoring route of a survey treats blank cells alike: ``"error"`` refuses missing cells
+    (naming rows and columns), ``"mean"`` replaces each by its item's mean over the answers
+    given, ``"drop"`` deletes respondents with any missing item (casewise).  Returns
+    ``(frame, report)``: the item columns (index kept) and ``{"strategy", "rows_dropped",
+    "cells_replaced"}``.
+    """
+    from .pls import _prepare_items
+
+    check_choice(missing, "missing", MISSING_STRATEGIES)
+    return _prepare_items(data, list(dict.fromkeys(items)), missing, None, name=name)
+
+
 def _as_weight_series(weights, index: Sequence[str], name: str = "weights") -> pd.Series:
     """Weights given as dict/Series keyed by ``index`` (or a sequence in that order), summing to 1."""
     if isinstance(weights, (Mapping, pd.Series)):
@@ -427,6 +447,8 @@ def satisfaction_regression(data: pd.DataFrame, *, overall: str, attributes: Seq
 
 # ---------------------------------------------------------------- §1.3 fuzzy comprehensive evaluation
 
+# Default grade names (crmlab terms, low to high); notebooks show them in the report language.
+FUZZY_GRADES = ("very_dissatisfied", "dissatisfied", "neutral", "satisfied", "very_satisfied")
 FUZZY_OPERATORS = ("M(·,+)", "M(∧,∨)", "M(·,∨)", "M(∧,⊕)")
 _OPERATOR_ALIASES = {"weighted_average": "M(·,+)", "main_factor": "M(∧,∨)", "main_factor_product": "M(·,∨)",
                      "bounded_sum": "M(∧,⊕)"}
@@ -754,3 +776,20 @@ def customer_delivered_value(*, product, service, personnel, image, monetary, ti
     out["cdv"] = out["tcv"] - out["tcc"]
     out["cdv_ratio"] = out["tcv"] / out["tcc"]
     return out
+
+
+def offers_delivered_value(offers: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """:func:`customer_delivered_value` of named offers: ``{offer: {part: amount}}`` → one row per offer.
+
+    Every offer must give exactly the eight parts (:data:`CDV_VALUE_PARTS` + :data:`CDV_COST_PARTS`), in the same
+    money units; the rows keep the order of ``offers`` (index ``offer``).
+    """
+    if not isinstance(offers, Mapping) or not offers:
+        raise CrmlabValueError(f"offers must map offer names to their value and cost parts, got {offers!r}")
+    parts = CDV_VALUE_PARTS + CDV_COST_PARTS
+    for name, given in offers.items():
+        if not isinstance(given, Mapping) or set(given) != set(parts):
+            keys = sorted(given) if isinstance(given, Mapping) else given
+            raise CrmlabValueError(f"offer {name!r} must give exactly the parts {list(parts)}; got {keys!r}")
+    table = pd.DataFrame({part: [offers[name][part] for name in offers] for part in parts})
+    return customer_delivered_value(**table.to_dict("list")).set_axis(pd.Index(list(offers), name="offer"))

@@ -42,6 +42,7 @@ import pandas as pd
 
 from .results import table_and_settings
 from .validation import (
+    CONVERGENCE_POLICIES,
     CrmlabValueError,
     _preview,
     check_choice,
@@ -51,7 +52,9 @@ from .validation import (
     as_float_array,
     check_finite,
     check_finite_vector,
+    check_convergence,
     check_is_fitted,
+    check_random_state,
     check_scalar,
     check_weights,
 )
@@ -277,20 +280,39 @@ class ValueMatrix:
         scores = pd.DataFrame({f"{d}_value": contrib.loc[:, (dims == d).to_numpy()].sum(axis=1) for d in DIMENSIONS}, index=data.index)
         if self.dimension_weights is not None:
             scores["total_value"] = sum(self.dimension_weights[d] * scores[f"{d}_value"] for d in DIMENSIONS)
-        if self.split == "given":
-            cut = pd.Series({d: float(self.cutoffs[d]) for d in DIMENSIONS})
-        else:
-            agg = np.mean if self.split == "mean" else np.median
-            cut = pd.Series({d: float(agg(scores[f"{d}_value"].to_numpy())) for d in DIMENSIONS})
-        cut.name = f"cutoff ({self.split})"
-        scores["value_class"] = _split_class(scores["current_value"].to_numpy(), scores["potential_value"].to_numpy(),
-                                             cut["current"], cut["potential"], self.ties)
+        scores["value_class"], cut = self._classify(scores)
         self.indicators_, self.encoded_, self.standardized_ = ind, encoded, z
         self.contributions_, self.scores_, self.cutoffs_, self.imputed_ = contrib, scores, cut, na
         self.settings = {"standardization": self.standardization, "ddof": 1 if self.standardization == "zscore" else None,
                          "split": self.split, "ties": self.ties, "missing": self.missing,
                          "dimension_weights": self.dimension_weights}
         return self
+
+    def _classify(self, scores: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
+        """Value class per customer and the cut-offs of ``split`` (a score equal to a cut-off goes to ``ties``)."""
+        if self.split == "given":
+            cut = pd.Series({d: float(self.cutoffs[d]) for d in DIMENSIONS})
+        else:
+            agg = np.mean if self.split == "mean" else np.median
+            cut = pd.Series({d: float(agg(scores[f"{d}_value"].to_numpy())) for d in DIMENSIONS})
+        cut.name = f"cutoff ({self.split})"
+        classes = _split_class(scores["current_value"].to_numpy(), scores["potential_value"].to_numpy(),
+                               cut["current"], cut["potential"], self.ties)
+        return classes, cut
+
+    def with_split(self, split: str, cutoffs: Mapping[str, float] | None = None, *, ties: str | None = None) -> ValueMatrix:
+        """A copy of this fitted matrix split another way ("mean", "median" or "given" ``cutoffs``), nothing refitted:
+        the scores stay, the cut-offs and classes change (for what-if exploration of the split)."""
+        check_is_fitted(self, "scores_")
+        other = ValueMatrix(self.indicators, standardization=self.standardization, split=split, cutoffs=cutoffs,
+                            ties=self.ties if ties is None else ties, dimension_weights=self.dimension_weights,
+                            missing=self.missing, weight_atol=self.weight_atol)
+        scores = self.scores_.copy()
+        scores["value_class"], cut = other._classify(scores)
+        other.indicators_, other.encoded_, other.standardized_ = self.indicators_, self.encoded_, self.standardized_
+        other.contributions_, other.scores_, other.cutoffs_, other.imputed_ = self.contributions_, scores, cut, self.imputed_
+        other.settings = {**self.settings, "split": split, "ties": other.ties}
+        return other
 
     def summary(self) -> pd.DataFrame:
         """Settings, cut-offs and class counts as one two-column table."""
@@ -677,13 +699,16 @@ class RFMKMeans:
     """
 
     def __init__(self, *, k_values: Sequence[int] = range(2, 9), sample_size: int = 2000, n_init: int = 4,
-                 random_state: int = 0):
+                 random_state: int = 0, max_iter: int = 300, on_nonconvergence: str = "raise"):
         self.k_values = [check_scalar(k, "k_values entry", low=2, integer=True) for k in k_values]
         if not self.k_values:
             raise CrmlabValueError("k_values must hold at least one k ≥ 2")
         self.sample_size = check_scalar(sample_size, "sample_size", low=10, integer=True)
         self.n_init = check_scalar(n_init, "n_init", low=1, integer=True)
-        self.random_state = random_state
+        self.random_state = check_random_state(random_state)
+        self.max_iter = check_scalar(max_iter, "max_iter", low=1, integer=True)
+        check_choice(on_nonconvergence, "on_nonconvergence", CONVERGENCE_POLICIES)
+        self.on_nonconvergence = on_nonconvergence
 
     @staticmethod
     def transform(rfm: pd.DataFrame) -> np.ndarray:
@@ -709,7 +734,9 @@ class RFMKMeans:
         sample = np.sort(rng.choice(n, size=min(self.sample_size, n), replace=False))
         rows, fits = [], {}
         for k in self.k_values:
-            km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(x)
+            km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state, max_iter=self.max_iter).fit(x)
+            check_convergence(km.n_iter_ < self.max_iter, what=f"k-means with k={k}",
+                              detail=f"its best run used all {self.max_iter} iterations", policy=self.on_nonconvergence)
             lab = km.labels_[sample]
             sil = silhouette_samples(x[sample], lab) if len(np.unique(lab)) > 1 else np.full(len(sample), np.nan)
             fits[k] = (km, sil)

@@ -26,6 +26,10 @@ Kinds and their keys (``path`` and the reader keys are common to all):
   dimension, direction, levels}] (value matrix), optionally ``revenue``, ``profit``.
 * ``purchases`` — one row per category purchase: ``customer_id``, ``brand``,
   ``monetary_value``, ``our_brand``, optionally ``market`` and ``satisfaction`` columns.
+* ``judgments`` — AHP pairwise judgments, one row per compared pair: ``level`` (the node
+  of the hierarchy, e.g. ``criteria``), ``row``, ``column``, ``judgment`` (how much more
+  important row is than column: a number or a fraction such as ``1/3``; blank = missing)
+  and optionally ``expert`` (column names; :func:`crmlab.ahp.matrices_from_table`).
 
 Reader keys: ``format``, ``encoding``, ``sep`` (one character, or ``whitespace``), ``sheet``,
 ``header_row``, ``skip_after_header``, ``names`` (column names of a file without a header
@@ -52,9 +56,11 @@ KIND_KEYS = {
                      "memory_limit", "threads", "label"),
     "customers": ("id", "indicators", "revenue", "profit", "label"),
     "purchases": ("customer_id", "brand", "monetary_value", "our_brand", "market", "satisfaction", "label"),
+    "judgments": ("expert", "level", "row", "column", "judgment", "label"),
 }
 REQUIRED = {"survey": ("scale",), "transactions": ("customer_id", "datetime", "monetary_value"),
-            "customers": ("id", "indicators"), "purchases": ("customer_id", "brand", "monetary_value", "our_brand")}
+            "customers": ("id", "indicators"), "purchases": ("customer_id", "brand", "monetary_value", "our_brand"),
+            "judgments": ("level", "row", "column", "judgment")}
 SAMPLE_ROWS = 20_000
 
 
@@ -103,6 +109,8 @@ class Study:
         return opts
 
     def id_columns(self) -> list[str]:
+        if self.kind == "judgments":  # expert, level and item names as text (an item called 1 stays "1")
+            return [self.spec[k] for k in ("expert", "level", "row", "column") if self.spec.get(k)]
         key = "customer_id" if self.kind in ("transactions", "purchases") else "id"
         return [self.spec[key]] if self.spec.get(key) else []
 
@@ -139,7 +147,7 @@ class Study:
             out[f"{self.name}.{key}"] = cols
 
         for key in ("id", "customer_id", "datetime", "monetary_value", "order_id", "cost", "overall", "group", "brand",
-                    "market", "satisfaction", "revenue", "profit"):
+                    "market", "satisfaction", "revenue", "profit", "expert", "level", "row", "column", "judgment"):
             if s.get(key):
                 add(key, s[key])
         for key in ("constructs",):
@@ -266,7 +274,7 @@ class Study:
         if ids:
             id_col = table[ids[0]]
             out["ids"] = int(id_col.nunique())
-            if self.kind not in ("transactions", "purchases"):
+            if self.kind not in ("transactions", "purchases", "judgments"):
                 out["duplicated_ids"] = int(id_col.duplicated().sum())
             stripped = id_col.str.strip()
             out["ids_with_surrounding_spaces"] = int((stripped != id_col).sum())

@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .readers import as_ids, parse_dates
+from .readers import YYYYMMDD_RANGE, as_ids, parse_dates
 from .validation import CrmlabValueError, _preview, check_choice, check_columns
 
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0, "Y": 365.25}
@@ -595,12 +595,10 @@ def _date_form(sample: pd.Series, column: str, date_format: str | None, where: s
         parsed = parse_dates(sample, column=column)
     except CrmlabValueError as exc:
         raise CrmlabValueError(f"{where}: {exc}") from None
-    if pd.api.types.is_numeric_dtype(sample):
-        v = sample.to_numpy(dtype=float)
-        return "yyyymmdd" if v.min() >= 1900_01_01 else "excel"
     text = sample.astype(str).str.strip()
-    if text.str.fullmatch(r"\d{8}").all():
-        return "yyyymmdd"
+    if pd.api.types.is_numeric_dtype(sample) or text.str.fullmatch(r"\d+(\.\d+)?").all():  # numbers, or numbers as text
+        v = pd.to_numeric(text).to_numpy(dtype=float)
+        return "yyyymmdd" if v.min() >= YYYYMMDD_RANGE[0] else "excel"
     if text.str.contains("年").any():
         return "format:%Y年%m月%d日"
     if text.str.contains("/").any() or text.str.match(r"^\d{4}\.").any():

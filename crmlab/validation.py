@@ -280,7 +280,7 @@ def aligned_square(matrix, name: str, *, labels=None) -> tuple[np.ndarray, list]
         order = index if labels is None else list(labels)
         if labels is not None:
             check_labels(index, order, name=f"{name} rows")
-        m = matrix.loc[order, order].to_numpy(dtype=float)
+        m = as_float_array(matrix.loc[order, order].to_numpy(), name)
         return m, order
     try:
         m = np.asarray(matrix, dtype=float)
@@ -300,7 +300,7 @@ def aligned_vector(values, name: str, *, labels) -> np.ndarray:
     if isinstance(values, (pd.Series, dict)):
         s = pd.Series(values)
         check_labels(s.index, labels, name=name)
-        return s.loc[labels].to_numpy(dtype=float)
+        return as_float_array(s.loc[labels].to_numpy(), name)
     try:
         v = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -311,6 +311,15 @@ def aligned_vector(values, name: str, *, labels) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- vectors and designs
+def check_random_state(random_state, name: str = "random_state"):
+    """A seed for numpy's ``default_rng``: None, a whole number ≥ 0, or a ``numpy.random.Generator``."""
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)) or random_state < 0:
+        raise CrmlabValueError(f"{name} must be None or a whole number >= 0, got {random_state!r}")
+    return int(random_state)
+
+
 def check_finite_vector(values, name: str, *, min_size: int = 1) -> np.ndarray:
     """A 1-D vector of at least ``min_size`` finite numbers as a float array (strings and NaN/inf raise)."""
     v = as_float_array(values, name)

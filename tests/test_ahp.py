@@ -201,3 +201,20 @@ def test_weight_sensitivity_moves_rankings():
     assert at_one.loc["gross_profit", "rank"] == 1 and at_one.loc["cross_buying", "score"] == 0
     with pytest.raises(CrmlabValueError, match="criterion 'x'"):
         weight_sensitivity(PAPER_CRITERION_WEIGHTS, local, criterion="x")
+
+
+def test_matrices_from_table_reads_fractions_blanks_and_names_conflicts():
+    from crmlab.ahp import matrices_from_table
+
+    table = pd.DataFrame({"level": ["g"] * 3, "row": ["a", "a", "b"], "column": ["b", "c", "c"],
+                          "judgment": ["3", "1/5", None]})
+    m = matrices_from_table(table, expert_col=None)["g"]["expert"]
+    assert m.loc["a", "b"] == 3 and m.loc["c", "a"] == pytest.approx(5) and np.isnan(m.loc["b", "c"])
+    done = ahp_priorities(m, allow_missing=True, completion="lambda_max")
+    assert done.n_missing == 1 and done.completed_matrix.loc["b", "c"] == pytest.approx(1 / 15)  # consistent completion: a_bc = a_ba * a_ac
+    with pytest.raises(CrmlabValueError, match=r"judgments of 'expert' for 'g': .*judgment 'three' is not a number"):
+        matrices_from_table(table.assign(judgment=["three", "1", "1"]), expert_col=None)
+    with pytest.raises(CrmlabValueError, match=r"judgments of 'expert' for 'g': conflicting judgments for the pair"):
+        matrices_from_table(pd.concat([table, table.assign(judgment="2")]).iloc[:4], expert_col=None)
+    with pytest.raises(CrmlabValueError, match=r"judgments has no column\(s\) \['expert'\]"):
+        matrices_from_table(table)

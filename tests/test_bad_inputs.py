@@ -27,11 +27,13 @@ import pandas as pd
 import pytest
 
 from crmlab import ipa, kano, satisfaction as sat, segmentation as seg
-from crmlab import frameworks
+from crmlab import ahp, btyd, clv, frameworks, pls, readers, study
+from crmlab.datasets import clv as clv_data
 from crmlab.transactions import TransactionLog, duckdb_backend
 from crmlab.validation import CrmlabValueError
 
-MODULES = ["satisfaction", "kano", "ipa", "segmentation", "frameworks", "transactions"]
+MODULES = ["satisfaction", "kano", "ipa", "segmentation", "frameworks", "transactions", "clv", "btyd", "pls", "ahp",
+           "readers", "study"]
 
 # ------------------------------------------------------------------ baseline data
 RNG = np.random.default_rng(7)
@@ -88,6 +90,27 @@ def fit(cls, init=None, method="fit"):
     return run
 
 
+SHARES = pd.Series({"A": 0.5, "B": 0.3, "C": 0.2})
+SWITCH = pd.DataFrame([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.25, 0.15, 0.6]], index=list("ABC"), columns=list("ABC"))
+BTYD_SUMMARY = TransactionLog.from_frame(clv_data.load_transactions()).customer_summary(
+    calibration_end=clv_data.CALIBRATION_END, observation_end=clv_data.OBSERVATION_END).table
+BG = btyd.BetaGeoModel().fit(BTYD_SUMMARY, time_unit="W")
+GG = btyd.GammaGammaModel().fit(BTYD_SUMMARY)
+PLS_DATA = pd.DataFrame(RNG.normal(size=(60, 1)) @ np.ones((1, 4)) + RNG.normal(scale=0.7, size=(60, 4)),
+                        columns=["a1", "a2", "b1", "b2"]).assign(g=np.repeat(["x", "y"], 30))
+PLS_BLOCKS = {"A": ["a1", "a2"], "B": ["b1", "b2"]}
+PLS_MODEL = pls.PLSPathModel(PLS_BLOCKS, [("A", "B")])
+AHP_M = pd.DataFrame([[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]], index=list("xyz"), columns=list("xyz"))
+AHP_W = ahp.ahp_priorities(AHP_M).weights
+CSV_FILE = None
+
+
+def fit_call(cls, init=None):
+    def run(**kw):
+        return cls(**(init or {})).fit(**kw)
+    return run
+
+
 def log_summary(frame, **kw):
     return TransactionLog.from_frame(frame, cost_col="cost").customer_summary(**kw)
 
@@ -121,6 +144,12 @@ CASES = [
          nan_ok=("zone_slopes", "loyalty_sd", "se")),  # undefined for a zone or bin with one respondent
     Case("satisfaction.customer_delivered_value", sat.customer_delivered_value,
          dict(product=500.0, service=100.0, personnel=50.0, image=50.0, monetary=400.0, time=20.0, energy=10.0, physical=10.0)),
+    Case("satisfaction.offers_delivered_value", sat.offers_delivered_value,
+         dict(offers={"ours": dict(product=500.0, service=100.0, personnel=50.0, image=50.0, monetary=400.0, time=20.0,
+                                   energy=10.0, physical=10.0),
+                      "rival": dict(product=520.0, service=80.0, personnel=40.0, image=60.0, monetary=390.0, time=30.0,
+                                    energy=20.0, physical=10.0)})),
+    Case("satisfaction.treat_missing", sat.treat_missing, dict(data=SURVEY, items=["q1", "q2"], missing="mean")),
     # kano
     Case("kano.evaluation_table", kano.evaluation_table, {}),
     Case("kano.classify_answers", kano.classify_answers, dict(data=KANO, attributes=KANO_ATTRS)),
@@ -145,6 +174,12 @@ CASES = [
                                                  dict(performance=["q1", "q2", "q3"], stated_importance={"q1": "imp_q1", "q2": "imp_q2", "q3": "imp_q3"},
                                                       scale=(1, 7), crosshair=(4.0, 4.0))),
          dict(data=IPA_DATA)),
+    Case("ipa.ImportancePerformance.drop", fit(ipa.ImportancePerformance,
+                                               dict(performance=["q1", "q2", "q3"], importance="lmg", overall="overall",
+                                                    scale=(1, 7), missing="drop")),
+         dict(data=IPA_DATA)),
+    Case("ipa.survey_design", ipa.survey_design,
+         dict(spec={"kind": "survey", "scale": [1, 7], "attributes": ["q1", "q2", "q3"], "overall": "overall"})),
     # segmentation
     Case("segmentation.check_indicator_table", seg.check_indicator_table, dict(indicators=INDICATORS, data=CUSTOMERS)),
     Case("segmentation.with_weights", seg.with_weights, dict(indicators=INDICATORS.drop(columns="weight"),
@@ -175,6 +210,95 @@ CASES = [
     Case("transactions.TransactionLog.period_totals",
          lambda frame, freq: TransactionLog.from_frame(frame, cost_col="cost").period_totals(freq=freq), dict(frame=TX, freq="Q")),
     Case("transactions.duckdb_backend", lambda **kw: duckdb_backend(**kw) and None, dict(memory_limit="1GB", threads=1)),
+    # clv
+    Case("clv.check_rate", clv.check_rate, dict(rate=0.1)),
+    Case("clv.check_periods", clv.check_periods, dict(periods=12)),
+    Case("clv.discount_factors", clv.discount_factors, dict(periods=5, rate=0.1)),
+    Case("clv.discounted_clv", clv.discounted_clv, dict(cash_flows=[100.0, 100.0, 100.0], rate=0.1)),
+    Case("clv.textbook_clv", clv.textbook_clv, dict(model=3, yearly_revenue=500.0, rate=0.09, years=5, first_price=2000.0,
+                                                    acquisition_cost=400.0, service_cost=10.0)),
+    Case("clv.retention_clv", clv.retention_clv, dict(margin=100.0, retention=0.8, rate=0.12, periods=10)),
+    Case("clv.retention_clv_table", clv.retention_clv_table, dict(margins=[100.0, 110.0, 120.0], retention=0.8, rate=0.1)),
+    Case("clv.berger_nasr_case1", clv.berger_nasr_case1, dict(contribution=100.0, retention=0.8, rate=0.1, years=5)),
+    Case("clv.retention_from_spending", clv.retention_from_spending, dict(spending=[10.0, 50.0], ceiling=0.9, k=0.02)),
+    Case("clv.share_evolution", clv.share_evolution, dict(initial_shares=SHARES, matrix=SWITCH, periods=4)),
+    Case("clv.stationary_shares", clv.stationary_shares, dict(matrix=SWITCH)),
+    Case("clv.migration_clv", clv.migration_clv, dict(initial_shares=SHARES, matrix=SWITCH, contribution=pd.Series({"A": 10.0, "B": 8.0, "C": 6.0}),
+                                                      rate=0.1, periods=5)),
+    Case("clv.adjust_transition", clv.adjust_transition, dict(matrix=SWITCH, source="A", target="A", value=0.6)),
+    Case("clv.migration_sensitivity", clv.migration_sensitivity,
+         dict(initial_shares=SHARES, matrix=SWITCH, scenarios=[{"source": "A", "target": "A", "value": 0.6}],
+              contribution=pd.Series({"A": 10.0, "B": 8.0, "C": 6.0}), rate=0.1, periods=3)),
+    Case("clv.migration_sweep", clv.migration_sweep, dict(initial_shares=SHARES, matrix=SWITCH, source="A", target="A",
+                                                          values=[0.6, 0.7], contribution=pd.Series({"A": 10.0, "B": 8.0, "C": 6.0}),
+                                                          rate=0.1, periods=3)),
+    Case("clv.recency_transition_matrix", clv.recency_transition_matrix, dict(purchase_probs=[0.3, 0.2, 0.15, 0.05])),
+    Case("clv.recency_rewards", clv.recency_rewards, dict(purchase_probs=[0.3, 0.2, 0.15, 0.05], margin=40.0, marketing_cost=4.0)),
+    Case("clv.markov_clv", clv.markov_clv, dict(matrix=clv.recency_transition_matrix([0.3, 0.2, 0.15, 0.05]),
+                                                rewards=clv.recency_rewards([0.3, 0.2, 0.15, 0.05], margin=40.0, marketing_cost=4.0).value,
+                                                rate=0.2, periods=10)),
+    Case("clv.churn_rate", clv.churn_rate, dict(lost=20.0, at_start=100.0)),
+    Case("clv.group_lifetime", clv.group_lifetime, dict(churn=0.2)),
+    Case("clv.lifecycle_profit", clv.lifecycle_profit, dict(base_profit=100.0, growth_profit=20.0, rate=0.1),
+         nan_ok=("amount", "sign")),  # the total row has no amount or sign of its own
+    Case("clv.clv_tiers", clv.clv_tiers, dict(clv=VALUES)),
+    # btyd
+    Case("btyd.BetaGeoModel", fit_call(btyd.BetaGeoModel), dict(summary=BTYD_SUMMARY, time_unit="W")),
+    Case("btyd.ModifiedBetaGeoModel", fit_call(btyd.ModifiedBetaGeoModel), dict(summary=BTYD_SUMMARY, time_unit="W")),
+    Case("btyd.ParetoNBDModel", fit_call(btyd.ParetoNBDModel), dict(summary=BTYD_SUMMARY, time_unit="W")),
+    Case("btyd.BetaGeoBetaBinomModel", fit_call(btyd.BetaGeoBetaBinomModel, dict(count="count")), dict(summary=clv_data.DONATIONS)),
+    Case("btyd.ShiftedBetaGeometricModel", fit_call(btyd.ShiftedBetaGeometricModel),
+         dict(survivors=clv_data.SBG_SURVIVORS["regular"])),
+    Case("btyd.GammaGammaModel", fit_call(btyd.GammaGammaModel), dict(summary=BTYD_SUMMARY)),
+    Case("btyd.customer_lifetime_value", btyd.customer_lifetime_value,
+         dict(purchase_model=BG, spend_model=GG, summary=BTYD_SUMMARY, periods=6, rate=0.01)),
+    Case("btyd.holdout_by_frequency", btyd.holdout_by_frequency, dict(purchase_model=BG, summary=BTYD_SUMMARY)),
+    Case("btyd.compare_purchase_models", btyd.compare_purchase_models, dict(summary=BTYD_SUMMARY)),
+    Case("btyd.repeat_frequency_fit", btyd.repeat_frequency_fit, dict(models={"BG/NBD": BG}, summary=BTYD_SUMMARY)),
+    Case("btyd.cumulative_tracking", btyd.cumulative_tracking,
+         dict(purchase_model=BG, log=TransactionLog.from_frame(clv_data.load_transactions()), calibration_end=clv_data.CALIBRATION_END)),
+    Case("btyd.opportunity_tracking", btyd.opportunity_tracking, dict(purchase_model=btyd.BetaGeoBetaBinomModel(count="count").fit(clv_data.DONATIONS),
+                                                                     customers=1000, opportunities=6)),
+    # pls
+    Case("pls.htmt", pls.htmt, dict(data=PLS_DATA, blocks=PLS_BLOCKS), nan_ok=("A", "B")),  # the diagonal is undefined
+    Case("pls.PLSPathModel", lambda data, scheme: pls.PLSPathModel(PLS_BLOCKS, [("A", "B")], scheme=scheme).fit(data),
+         dict(data=PLS_DATA, scheme="path")),
+    Case("pls.multigroup_analysis", pls.multigroup_analysis, dict(model=PLS_MODEL, data=PLS_DATA, group="g", n_permutations=20,
+                                                                  random_state=0)),
+    # ahp
+    Case("ahp.random_index", ahp.random_index, dict(n=5)),
+    Case("ahp.pairwise_matrix", ahp.pairwise_matrix, dict(judgments={("x", "y"): 3.0, ("x", "z"): 5.0, ("y", "z"): 2.0},
+                                                          items=["x", "y", "z"])),
+    Case("ahp.check_pairwise_matrix", lambda matrix: ahp.check_pairwise_matrix(matrix)[0], dict(matrix=AHP_M)),
+    Case("ahp.complete_matrix", ahp.complete_matrix, dict(matrix=AHP_M.mask(pd.DataFrame([[False, True, False], [True, False, False],
+                                                                                         [False, False, False]], index=list("xyz"),
+                                                                                        columns=list("xyz"))))),
+    Case("ahp.inconsistency_table", ahp.inconsistency_table, dict(matrix=AHP_M, weights=AHP_W),
+         nan_ok=("indirect_value", "suggested_saaty_value")),
+    Case("ahp.ahp_priorities", ahp.ahp_priorities, dict(matrix=AHP_M)),
+    Case("ahp.aggregate_judgments", ahp.aggregate_judgments, dict(matrices=[AHP_M, AHP_M])),
+    Case("ahp.group_ahp", ahp.group_ahp, dict(matrices={"e1": AHP_M, "e2": AHP_M})),
+    Case("ahp.global_weights", ahp.global_weights, dict(criterion_weights=pd.Series({"c1": 0.4, "c2": 0.6}),
+                                                         local_weights={"c1": AHP_W, "c2": AHP_W})),
+    Case("ahp.weight_sensitivity", ahp.weight_sensitivity, dict(criterion_weights=pd.Series({"c1": 0.4, "c2": 0.6}),
+                                                                local_weights={"c1": AHP_W, "c2": AHP_W}, criterion="c1")),
+    Case("ahp.ahp_synthesis", ahp.ahp_synthesis, dict(criteria=pd.DataFrame([[1, 2], [0.5, 1]], index=["c1", "c2"], columns=["c1", "c2"]),
+                                                      alternatives={"c1": AHP_M, "c2": AHP_M})),
+    # readers and study
+    Case("readers.detect_encoding", readers.detect_encoding, dict(sample="名,值\n".encode("gbk"))),
+    Case("readers.sniff_separator", readers.sniff_separator, dict(text="a;b\n1;2\n")),
+    Case("readers.format_of", lambda path, format: readers.format_of(__import__("pathlib").Path(path), format),
+         dict(path="x.csv", format=None)),
+    Case("readers.as_ids", readers.as_ids, dict(values=pd.Series(["001", "2"]), column="id")),
+    Case("readers.parse_dates", readers.parse_dates, dict(values=pd.Series(["2024-01-01", "2024-02-01"]), column="d")),
+    Case("readers.apply_missing_codes", readers.apply_missing_codes, dict(table=SURVEY, codes=[-99]),
+         nan_ok=("q1", "q2", "q3", "overall")),  # a missing cell stays missing
+    Case("readers.read_table", lambda **kw: readers.read_table(**kw).table, dict(path=__file__.replace("test_bad_inputs.py", "conftest.py"),
+                                                                                  format="csv", sep="|")),
+    Case("study.is_study", study.is_study, dict(value={"kind": "survey"})),
+    Case("study.study_from_spec", study.study_from_spec,
+         dict(spec={"kind": "survey", "path": __file__, "scale": [1, 7]}, name="survey")),
+    Case("study.load_study", study.load_study, dict(spec={"kind": "survey", "path": __file__, "scale": [1, 7]}, name="survey")),
     # frameworks
     Case("frameworks.kotler_relationship_level", frameworks.kotler_relationship_level,
          dict(number_of_customers=[50.0, 5000.0], margin=[0.4, 0.05], customer_cutoffs=(100.0, 1000.0), margin_cutoffs=(0.1, 0.3))),
@@ -189,6 +313,12 @@ EXEMPT = {
     "segmentation": {"TierResult", "TierKPIs", "RFMScores", "RFMSegments"},
     "frameworks": set(),
     "transactions": {"CustomerSummary", "LogTable"},
+    "clv": {"CLVResult"},
+    "btyd": {"BTYDResult"},
+    "pls": {"PLSBootstrapResult", "PLSImportancePerformance", "PLSPredictResult", "PLSMultigroupResult"},
+    "ahp": {"CompletionResult", "AHPResult", "GroupAHPResult", "AHPSensitivity", "AHPSynthesis"},
+    "readers": {"TableRead"},
+    "study": {"StudyError", "Study"},
 }
 
 

@@ -163,3 +163,46 @@ def test_bad_summaries_and_unfitted_models():
 
 
 
+
+
+# ---------------------------------------------------------------- P(X(t) = n) summed over customers
+def test_repeat_frequency_fit_on_cdnow(cdnow_summary):
+    """FHL (2005a, Fig. 1): of the 2,357 CDNOW customers 1,411 made no repeat purchase in the 39-week calibration;
+    the BG/NBD's Σᵢ P(X(Tᵢ) = 0) comes close.  Each column counts every customer once."""
+    models = {"BG/NBD": btyd.BetaGeoModel().fit(cdnow_summary), "Pareto/NBD": btyd.ParetoNBDModel().fit(cdnow_summary)}
+    fit = btyd.repeat_frequency_fit(models, cdnow_summary)
+    table = fit.table
+    assert table.index.tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    assert table.loc["0", "actual"] == 1411 and table["actual"].sum() == 2357
+    assert table.sum().to_numpy() == pytest.approx(2357)
+    assert abs(table.loc["0", "BG/NBD"] - 1411) < 10
+    # by hand for one bin: the sum over customers of each customer's own P(X(T_i) = 2)
+    bg = models["BG/NBD"]
+    by_hand = sum(bg.probability_of_purchases(2, T) for T in cdnow_summary.table["T"])
+    assert table.loc["2", "BG/NBD"] == pytest.approx(by_hand, rel=1e-10)
+
+
+def test_repeat_frequency_fit_needs_count_probabilities(bundled_summary):
+    mbg = btyd.ModifiedBetaGeoModel().fit(bundled_summary)
+    with pytest.raises(CrmlabValueError, match=r"models\['MBG'\]: MBG/NBD has no P\(X\(t\) = n\)"):
+        btyd.repeat_frequency_fit({"MBG": mbg}, bundled_summary)
+    with pytest.raises(CrmlabValueError, match="models must map names"):
+        btyd.repeat_frequency_fit(mbg, bundled_summary)
+    with pytest.raises(NotFittedError):
+        btyd.repeat_frequency_fit({"BG/NBD": btyd.BetaGeoModel()}, bundled_summary)
+
+
+def test_frequency_fit_and_retention_charts(bundled_summary):
+    import matplotlib.pyplot as plt
+
+    from crmlab.i18n import t
+    from crmlab.plotting import clv as pc
+
+    fit = btyd.repeat_frequency_fit({"BG/NBD": btyd.BetaGeoModel().fit(bundled_summary)}, bundled_summary, max_frequency=4)
+    ax = pc.plot_frequency_fit(fit, lang="zh")
+    assert len(ax.patches) == 2 * 5 and ax.get_title() == t("clv_frequency_fit_title", "zh")
+    plt.close(ax.figure)
+    curves = pd.DataFrame({"d = 10%": [0.0, 50.0, 450.0]}, index=pd.Index([0.0, 0.5, 0.9], name="retention"))
+    ax = pc.plot_retention_clv(curves, highlight=(0.9, 450.0))
+    assert [tx.get_text() for tx in ax.texts] == ["450"] and ax.get_xlabel() == t("retention_rate", "en")
+    plt.close(ax.figure)

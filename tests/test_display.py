@@ -21,6 +21,12 @@ def test_numbers_are_formatted_for_reading_in_both_languages():
     assert list(df.columns) == ["customers", "customer_share", "estimate"]  # the table itself is untouched
 
 
+def test_flags_read_yes_or_no_in_the_readers_language():
+    flags = pd.DataFrame({"significant": [True, False]})
+    assert show(flags, "en").iloc[:, 0].tolist() == ["Yes", "No"]
+    assert show(flags, "zh").iloc[:, 0].tolist() == ["是", "否"]
+
+
 def test_user_names_are_shown_as_given():
     scores = pd.DataFrame({"COMP": [0.5], "满意": [0.25]}, index=pd.Index(["COMP -> 满意"], name="path"))
     out = show(scores, "zh", user_columns=True)

@@ -140,8 +140,8 @@ def test_the_font_subset_is_cached_while_the_characters_stay_the_same(tmp_path, 
     reports = tmp_path / "reports"
     fake_run(reports, 0, {"满意度": {"指数": 70.0}}, label="第1波")
     calls = []
-    real = history.cjk_font_parts
-    monkeypatch.setattr(history, "cjk_font_parts", lambda chars: calls.append(chars) or real(chars))
+    real = history.cjk_font_style
+    monkeypatch.setattr(history, "cjk_font_style", lambda chars: calls.append(chars) or real(chars))
     first = build_history(reports).read_text(encoding="utf-8")
     fake_run(reports, 1, {"满意度": {"指数": 71.0}}, label="第2波")  # no new Chinese character
     second = build_history(reports).read_text(encoding="utf-8")

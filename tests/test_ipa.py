@@ -19,6 +19,7 @@ from crmlab.ipa import (
     quadrant_analysis,
     quadrant_changes,
     relative_weights,
+    survey_design,
 )
 from crmlab.validation import CrmlabValueError
 
@@ -421,3 +422,39 @@ def test_map_chart_axes_name_index_and_target():
     res = importance_performance_map(pd.Series({"a": 0.2, "b": 0.5}), pd.Series({"a": 70.0, "b": 60.0}), target="sat")
     ax = plot_ipa(res, lang="zh", labels={"sat": "顾客满意度"})
     assert "0–100" in ax.get_xlabel() and ax.get_ylabel().endswith("→ 顾客满意度")
+
+
+# ---------------------------------------------------------------- missing answers and survey descriptions
+def test_missing_drop_is_casewise_over_every_declared_column(survey):
+    m = ds.column_mapping()
+    holed = survey.astype({c: float for c in survey.columns if c != "respondent"})
+    holed.loc[[3, 10], m["performance"]["price"]] = np.nan
+    holed.loc[17, m["stated_importance"]["parking"]] = np.nan  # not used by derived importance, still drops the row
+    holed.loc[25, "overall"] = np.nan
+    holed.loc[40, m["competitor"]["freshness"]] = np.nan
+    with pytest.raises(CrmlabValueError, match="missing values in column"):
+        fit(holed, competitor=m["competitor"])
+    model = fit(holed, competitor=m["competitor"], missing="drop")
+    complete = survey.drop(index=[3, 10, 17, 25, 40])
+    reference = fit(complete, competitor=m["competitor"])
+    assert model.missing_report_ == {"strategy": "drop", "rows_dropped": [3, 10, 17, 25, 40], "n_dropped": 5}
+    assert model.n_respondents_ == len(survey) - 5
+    pd.testing.assert_frame_equal(model.summary(), reference.summary())
+    assert model.result_.settings["missing"] == "drop"
+    stated = fit(holed, importance="stated", competitor=m["competitor"], missing="drop")  # same respondents
+    assert stated.n_respondents_ == model.n_respondents_
+    assert stated.performance_.to_numpy() == pytest.approx(complete[list(m["performance"].values())].mean().to_numpy())
+    with pytest.raises(CrmlabValueError, match="missing must be one of"):
+        fit(survey, missing="mean")
+
+
+def test_survey_design_maps_a_study_description(survey):
+    design = survey_design(ds.survey_study())
+    assert design["performance"] == ds.column_mapping()["performance"] and design["overall"] == "overall"
+    assert design["scale"] == (1, 7) and design["overall_scale"] == (1, 10) and design["importance_scale"] == (1, 7)
+    got = ImportancePerformance(**design, importance="lmg").fit(survey).summary()
+    pd.testing.assert_frame_equal(got, fit(survey, competitor=ds.column_mapping()["competitor"]).summary())
+    bare = survey_design({"kind": "survey", "scale": [1, 5], "attributes": ["q1", "q2"], "overall": "q9"})
+    assert bare["stated_importance"] is None and bare["competitor"] is None and bare["overall_scale"] == (1, 5)
+    with pytest.raises(CrmlabValueError, match="needs 'attributes'"):
+        survey_design({"kind": "survey", "scale": [1, 5]})

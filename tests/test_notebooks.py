@@ -1,7 +1,6 @@
 """Every notebook: committed without outputs, declares typed literal parameters, runs headless top to bottom."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import nbformat

@@ -385,8 +385,12 @@ def test_path_diagram_and_index_chart(fitted, lang):
     assert ax.get_title().startswith(t("pls_path_title", lang))
     ax2 = plot_index(boot, lang=lang)
     assert ax2.get_ylabel() == t("index_0_100", lang)
-    # construct names that are i18n term keys (EXPE, SAT, ... from the satisfaction section) are shown translated
-    assert [x.get_text() for x in ax2.get_xticklabels()] == translate_labels(list(fitted.index_0_100().index), lang)
+    # construct names are the user's: shown as given, even when they spell a term key (EXPE, SAT, ...) ...
+    names = list(fitted.index_0_100().index)
+    assert [x.get_text() for x in ax2.get_xticklabels()] == names
+    # ... unless display labels are passed (a bundled model's terms)
+    ax3 = plot_index(boot, lang=lang, labels=dict(zip(names, translate_labels(names, lang))))
+    assert [x.get_text() for x in ax3.get_xticklabels()] == translate_labels(names, lang)
     plt.close("all")
 
 

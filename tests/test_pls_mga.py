@@ -131,6 +131,8 @@ def test_mga_chart(lang):
     assert [x.get_text() for x in ax.get_yticklabels()] == ["X → Y  *"]
     assert [p.get_width() for p in ax.patches] == pytest.approx([res.paths["estimate_1"].iloc[0], res.paths["estimate_2"].iloc[0]])
     assert ax.get_title() == t("pls_mga_title", lang)
+    assert ax.get_legend().get_title().get_text() == "market"  # the group column, as given
+    assert plot_mga(res, group_title="Wave", lang=lang).get_legend().get_title().get_text() == "Wave"
     with pytest.raises(CrmlabValueError, match="needs the PLSMultigroupResult"):
         plot_mga(res.paths)
     plt.close("all")

@@ -1,7 +1,6 @@
 """One way in for tables: every format and encoding gives the same table; codes, ids and dates follow one rule."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -85,6 +84,7 @@ def test_survey_platform_header_rows(tmp_path):
     (pd.Series(["2024/1/31", "2023/12/1"]), ["2024-01-31", "2023-12-01"]),
     (pd.Series(["2024年1月31日", "2023年12月1日"]), ["2024-01-31", "2023-12-01"]),
     (pd.Series(["20240131", "20231201"]), ["2024-01-31", "2023-12-01"]),
+    (pd.Series(["45322", "45261.5"]), ["2024-01-31", "2023-12-01"]),  # Excel serials stored as text
     (pd.Series(["2024-01-31T23:30:00+08:00", "2023-12-01T01:00:00+08:00"]), ["2024-01-31", "2023-12-01"]),  # local day kept
 ])
 def test_date_forms(values, expected):

@@ -329,11 +329,95 @@ def test_charts_render_bilingual_labels():
         assert len(ax.get_legend().get_texts()) == 6
         ax = ps.plot_better_worse(better_worse_chart_data(kr), lang=lang)
         assert len(ax.collections) >= 3
-        ax = ps.plot_fuzzy_result(fr, lang=lang)
+        ax = ps.plot_fuzzy_result(fr, lang=lang)  # grades as given unless display names are passed
+        assert [tx.get_text() for tx in ax.get_xticklabels()][0] == "very_satisfied"
+        ax = ps.plot_fuzzy_result(fr, labels={"very_satisfied": "很满意" if lang == "zh" else "Very satisfied"}, lang=lang)
         assert [tx.get_text() for tx in ax.get_xticklabels()][0] == ("很满意" if lang == "zh" else "Very satisfied")
         plt.close("all")
     assert ps.index_model_positions(["EXPE", "SAT", "LOY"]) == {k: ps.ACSI_LAYOUT[k] for k in ("EXPE", "SAT", "LOY")}
     assert "IMAG" in ps.index_model_positions(["IMAG", "SAT"]) and ps.index_model_positions(["X", "SAT"]) is None
+
+
+def test_charts_show_given_names_instead_of_terms():
+    # users' names pass as given: a dimension called "reliability" or a market called "competitive" is not relabelled
+    import matplotlib.pyplot as plt
+
+    from crmlab.kano import better_worse_chart_data, kano_analysis
+    from crmlab.plotting import satisfaction as ps
+
+    sq = servqual_gaps(ds.load_servqual(), dimensions=ds.SERVQUAL_DIMENSIONS)
+    dims = {d: d for d in ds.SERVQUAL_DIMENSIONS}
+    texts = [tx.get_text() for tx in ps.plot_servqual_gaps(sq, labels=dims, lang="zh").texts]
+    assert any(tx.startswith("reliability:") for tx in texts) and not any("可靠性" in tx for tx in texts)
+    kr = kano_analysis(ds.load_kano_answers(), attributes=ds.kano_attributes())
+    names = {a: f"<{a}>" for a in ds.KANO_TRUE_PROBABILITIES}
+    ticks = [tx.get_text() for tx in ps.plot_kano_shares(kr, labels=names, lang="en").get_yticklabels()]
+    assert all(tick.startswith("<") for tick in ticks)
+    texts = [tx.get_text() for tx in ps.plot_better_worse(better_worse_chart_data(kr), labels=names, lang="en").texts]
+    assert set(names.values()) <= set(texts)
+    customers = loyalty_metrics(ds.load_loyalty_purchases(), our_brand="ours",
+                                customer_columns=["market", "satisfaction"]).customers
+    curve = satisfaction_loyalty_curve(customers, satisfaction="satisfaction", loyalty="share_of_wallet", market="market",
+                                       bins=[0, 4, 7, 10], thresholds=[4, 7])
+    legend = [tx.get_text() for tx in ps.plot_loyalty_curve(curve, labels={m: m for m in ds.MARKETS},
+                                                             lang="zh").get_legend().get_texts()]
+    assert any(tx.startswith("competitive (") for tx in legend)
+    plt.close("all")
+
+
+def test_treat_missing_is_the_pls_rule():
+    from crmlab.pls import PLSPathModel
+    from crmlab.satisfaction import treat_missing
+
+    data = ds.load_acsi_survey().astype({"sat1": float, "qual2": float})
+    data.loc[[3, 10], "sat1"] = np.nan
+    data.loc[10, "qual2"] = np.nan
+    items = ["qual1", "qual2", "sat1", "sat2"]
+    dropped, report = treat_missing(data, items, missing="drop")
+    assert len(dropped) == len(data) - 2 and report["rows_dropped"] == [3, 10]
+    filled, report = treat_missing(data, items, missing="mean")
+    assert filled.loc[3, "sat1"] == pytest.approx(data["sat1"].mean()) and report["cells_replaced"] == 3
+    assert list(filled.columns) == items and filled.notna().all().all()
+    model = PLSPathModel({"Q": ["qual1", "qual2"], "S": ["sat1", "sat2"]}, [("Q", "S")]).fit(data, missing="mean")
+    assert model.missing_report_["cells_replaced"] == report["cells_replaced"]
+    with pytest.raises(CrmlabValueError, match="missing values"):
+        treat_missing(data, items)  # "error" by default: refuse, naming the cells
+    with pytest.raises(CrmlabValueError, match="missing must be one of"):
+        treat_missing(data, items, missing="zero")
+
+
+def test_teaching_studies_describe_the_bundled_files():
+    from crmlab.study import load_study
+
+    studies = {name: load_study(spec, name=name) for name, spec in ds.teaching_studies().items()}
+    for study in studies.values():
+        study.check()  # the bundled files pass the checks a user's files pass
+    survey = studies["survey"].read()
+    assert set(survey["wave"]) == {1, 2} and survey["respondent"].iloc[0] == "1"  # ids read as text
+    items = [i for block in ds.ACSI_BLOCKS.values() for i in block]  # the wave has its own random stream
+    np.testing.assert_array_equal(survey[items].to_numpy(), ds.simulate_acsi_survey(random_state=1)[items].to_numpy())
+
+
+def test_acsi_recovery_lines_up_estimates_by_path_label():
+    est = pd.Series({"SAT -> LOY": 0.5, "EXPE -> QUAL": 0.6})
+    table = ds.acsi_recovery(pls=est)
+    assert table.loc["SAT -> LOY", "pls_error"] == pytest.approx(0.5 - 0.6)
+    assert table.loc["EXPE -> QUAL", "pls_error"] == pytest.approx(0.05)
+    assert table["pls"].isna().sum() == len(ds.ACSI_TRUE_PATHS) - 2  # paths without an estimate stay missing
+
+
+def test_offers_delivered_value_by_name():
+    from crmlab.satisfaction import offers_delivered_value
+
+    table = offers_delivered_value(ds.CDV_EXAMPLE_OFFERS)
+    assert list(table.index) == ["ours", "rival"] and table.index.name == "offer"
+    # TCV = 520 + 80 + 40 + 60 = 700, TCC = 400 + 60 + 50 + 20 = 530 for the rival
+    assert table.loc["rival", ["tcv", "tcc", "cdv"]].tolist() == [700, 530, 170]
+    short = {"ours": {k: v for k, v in ds.CDV_EXAMPLE_OFFERS["ours"].items() if k != "time"}}
+    with pytest.raises(CrmlabValueError, match="offer 'ours' must give exactly the parts"):
+        offers_delivered_value(short)
+    with pytest.raises(CrmlabValueError, match="offers must map"):
+        offers_delivered_value({})
 
 
 def test_equal_weights_and_bins():

@@ -392,3 +392,18 @@ def test_charts_render_with_bilingual_labels(customers):
     with pytest.raises(CrmlabValueError, match="tier_revenue_table"):
         sp.plot_kotler_tiers(pd.DataFrame({"x": [1]}))
     plt.close("all")
+
+
+def test_with_split_equals_a_refit_with_that_split():
+    from crmlab.datasets import segmentation as ds
+
+    data = ds.make_b2b_customers().set_index("customer_id")
+    ind = ds.INDICATORS.drop(columns=["kind"])
+    mean = seg.ValueMatrix(ind).fit(data)
+    for split, cut in (("median", None), ("given", {"current": 0.2, "potential": -0.1})):
+        refit = seg.ValueMatrix(ind, split=split, cutoffs=cut, ties="low").fit(data)
+        moved = mean.with_split(split, cut, ties="low")
+        pd.testing.assert_frame_equal(moved.scores_, refit.scores_)
+        pd.testing.assert_series_equal(moved.cutoffs_, refit.cutoffs_)
+        assert moved.settings["split"] == split and moved.summary().equals(refit.summary())
+    assert mean.split == "mean" and mean.settings["split"] == "mean"  # the original is untouched

@@ -94,6 +94,29 @@ def test_transaction_logs_in_folders_and_globs(tmp_path):
         assert study.summary()["purchases"] == 3
 
 
+def test_judgments_study_reads_fractions_and_names_missing_columns(tmp_path):
+    from crmlab.ahp import matrices_from_table
+
+    path = tmp_path / "judgments.csv"
+    pd.DataFrame({"who": ["A", "A", "A", "B"], "node": ["criteria"] * 4, "i": ["001", "001", "1", "001"],
+                  "j": ["1", "x", "x", "1"], "value": ["1/3", "5", "", "2"]}).to_csv(path, index=False)
+    spec = {"kind": "judgments", "path": str(path), "expert": "who", "level": "node", "row": "i", "column": "j",
+            "judgment": "value"}
+    study = study_from_spec(spec, name="judgments")
+    study.check()
+    data = study.read()
+    assert data["i"].tolist() == ["001", "001", "1", "001"]  # item names read as text keep their zeros
+    m = matrices_from_table(data, level_col="node", row_col="i", column_col="j", judgment_col="value", expert_col="who")
+    a = m["criteria"]["A"]
+    assert a.loc["001", "1"] == pytest.approx(1 / 3) and a.loc["1", "001"] == pytest.approx(3)
+    assert pd.isna(a.loc["1", "x"])  # blank judgment: missing
+    assert list(m["criteria"]["B"].index) == ["001", "1"]
+    with pytest.raises(StudyError, match=r"judgments.row: column\(s\) \['row'\] not in judgments.csv"):
+        study_from_spec(spec | {"row": "row"}, name="judgments").check()
+    with pytest.raises(StudyError, match=r"a judgments study needs \['judgment'\]"):
+        study_from_spec({k: v for k, v in spec.items() if k != "judgment"}, name="judgments")
+
+
 def test_the_runner_checks_studies_inside_list_parameters(wave, tmp_path):
     from crmlab.report.runner import check_studies
     from crmlab.report.params import ParameterError

@@ -181,3 +181,6 @@ def test_file_problems_are_counted_not_dropped(tmp_path):
     (tmp_path / "ymd.csv").write_text("c,d,a\n00007,20240131,3\n00007,20240305,4\n")
     s = TransactionLog.from_files(tmp_path / "ymd.csv", customer_id_col="c", datetime_col="d", monetary_value_col="a")
     assert s.customer_summary(time_unit="D").table.loc["00007", "recency"] == 34  # ids keep their zeros; yyyymmdd dates
+    (tmp_path / "serial.csv").write_text("c,d,a\n00007,45322,3\n00007,45356,4\n")  # Excel serials: 2024-01-31, 2024-03-05
+    s = TransactionLog.from_files(tmp_path / "serial.csv", customer_id_col="c", datetime_col="d", monetary_value_col="a")
+    assert s.customer_summary(time_unit="D").table.loc["00007", "recency"] == 34

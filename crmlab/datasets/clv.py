@@ -95,6 +95,17 @@ def load_transactions(path=DATA_FILE) -> pd.DataFrame:
     return pd.read_csv(path, parse_dates=["date"])
 
 
+def teaching_study() -> dict:
+    """The bundled log described as a user describes theirs: a ``transactions`` study (:mod:`crmlab.study`).
+
+    Notebook 03 reads it through the same path as a user's log (``TransactionLog.from_study``);
+    the calibration and holdout ends of the teaching run are :data:`CALIBRATION_END` and
+    :data:`OBSERVATION_END`.
+    """
+    return {"kind": "transactions", "path": str(DATA_FILE), "customer_id": "customer_id", "datetime": "date",
+            "monetary_value": "amount"}
+
+
 if __name__ == "__main__":
     print(write_transactions())
 
@@ -118,3 +129,7 @@ SBG_SURVIVORS = {
     "regular": (1000, 631, 468, 382, 326, 289, 262, 241),
     "high_end": (1000, 869, 743, 653, 593, 551, 517, 491),
 }
+
+# The published maximum-likelihood estimates on these two data sets, for the teaching run's comparison tables.
+DONATIONS_PUBLISHED = {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783}  # FHS (2010), LL = −33,225.6
+SBG_PUBLISHED = {"regular": {"alpha": 0.704, "beta": 1.182}, "high_end": {"alpha": 0.668, "beta": 3.806}}  # FH (2007)

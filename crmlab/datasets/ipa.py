@@ -164,6 +164,22 @@ def column_mapping() -> dict[str, dict[str, str]]:
     }
 
 
+def survey_study() -> dict:
+    """The bundled attribute survey as a study description (kind ``survey``, crmlab.study), with its absolute path."""
+    cols = column_mapping()
+    return {"kind": "survey", "path": str(DATA_FILE), "id": "respondent", "scale": list(SCALE),
+            "attributes": cols["performance"], "stated_importance": cols["stated_importance"],
+            "importance_scale": list(SCALE), "competitor": cols["competitor"], "overall": "overall",
+            "overall_scale": list(OVERALL_SCALE)}
+
+
+def ipma_study() -> dict:
+    """The bundled IPMA survey as a study description (kind ``survey`` with constructs and paths), absolute path."""
+    return {"kind": "survey", "path": str(IPMA_FILE), "scale": list(IPMA_SCALE),
+            "constructs": {c: list(items) for c, items in IPMA_BLOCKS.items()},
+            "paths": [list(p) for p in IPMA_PATHS]}
+
+
 def attribute_labels(lang: str = "en") -> dict[str, str]:
     """Display names of the attributes in ``lang`` ("en" or "zh")."""
     from ..i18n import check_lang

@@ -1,6 +1,8 @@
 """Bundled satisfaction data (SPEC §1), each generated from documented true parameters.
 
-Run ``python -m crmlab.datasets.satisfaction`` to (re)write the CSVs in ``data/``:
+Run ``python -m crmlab.datasets.satisfaction`` to (re)write the CSVs in ``data/``;
+:func:`teaching_studies` describes them as study descriptions (:mod:`crmlab.study`), the form a user
+gives their own files in, and :data:`CDV_EXAMPLE_OFFERS` is the worked delivered-value example:
 
 ``acsi_survey.csv``
     500 respondents, 14 items on a 1–10 scale, generated from the ACSI structure
@@ -13,7 +15,11 @@ Run ``python -m crmlab.datasets.satisfaction`` to (re)write the CSVs in ``data/`
     then mapped to ``round(mean + 1.6 · value)`` and clipped to 1–10 (construct means in
     :data:`ACSI_ITEM_MEANS`).  Rounding, clipping and measurement error make estimates from
     item composites (PLS) slightly attenuated (the known bias of PLS with few items; Dijkstra & Henseler 2015):
-    they recover the true paths to within about 0.1.
+    they recover the true paths to within about 0.1.  Column ``wave`` (1 or 2) splits the
+    respondents into two survey waves for the two-group comparison: each respondent's wave is
+    drawn with probability 1/2 from its own random stream (seed ``random_state + 100``),
+    independently of the items, so the true model is the same in both waves — a permutation
+    test should find no path difference and MICOM full measurement invariance.
 ``kano_answers.csv``
     200 respondents × 6 attributes of a mobile-banking app, functional (``<attr>_f``) and
     dysfunctional (``<attr>_d``) answers coded 1–5 (like … dislike).  Each respondent's
@@ -40,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from ..results import pair_label
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SCALE_ACSI = (1, 10)
@@ -100,17 +108,33 @@ SERVQUAL_IMPORTANCE: dict[str, float] = {
 
 MARKETS = ("competitive", "non_competitive")
 
+#: Kotler's customer delivered value, a worked example in money units per purchase: our offer
+#: has a lower price and more service than the rival's, the rival a slightly better product.
+CDV_EXAMPLE_OFFERS: dict[str, dict[str, float]] = {
+    "ours": {"product": 500, "service": 120, "personnel": 60, "image": 70,
+             "monetary": 420, "time": 40, "energy": 30, "physical": 10},
+    "rival": {"product": 520, "service": 80, "personnel": 40, "image": 60,
+              "monetary": 400, "time": 60, "energy": 50, "physical": 20},
+}
 
-def acsi_true_paths() -> pd.DataFrame:
-    """The documented true standardized path coefficients as a table (source, target, coefficient)."""
-    return pd.DataFrame([(a, b, c) for (a, b), c in ACSI_TRUE_PATHS.items()], columns=["source", "target", "coefficient"])
+
+def acsi_true_paths() -> pd.Series:
+    """The documented true standardized path coefficients, indexed ``"A -> B"``."""
+    return pd.Series({pair_label(a, b): c for (a, b), c in ACSI_TRUE_PATHS.items()}, name="true").rename_axis("path")
 
 
-def acsi_recovery(estimates: pd.DataFrame) -> pd.DataFrame:
-    """Estimated vs true paths: ``estimates`` has columns source, target, estimate (e.g. ``PLSPathModel.inner_model_``)."""
-    out = acsi_true_paths().merge(estimates[["source", "target", "estimate"]], on=["source", "target"], how="left")
-    out["difference"] = out["estimate"] - out["coefficient"]
-    return out.rename(columns={"coefficient": "true"})
+def acsi_recovery(**estimates: pd.Series) -> pd.DataFrame:
+    """True paths beside named estimates (Series indexed ``"A -> B"``, e.g. ``inner_model_["estimate"]``) and their errors.
+
+    ``acsi_recovery(pls=..., plsc=...)`` → columns ``true``, ``pls``, ``plsc``, ``pls_error``, ``plsc_error``
+    (error = estimate − true).
+    """
+    out = acsi_true_paths().to_frame()
+    for name, values in estimates.items():
+        out[name] = pd.Series(values).reindex(out.index)
+    for name in estimates:
+        out[f"{name}_error"] = out[name] - out["true"]
+    return out
 
 
 def acsi_true_r2() -> pd.Series:
@@ -155,6 +179,7 @@ def simulate_acsi_survey(n: int = 500, *, random_state: int = 1) -> pd.DataFrame
             items[item] = np.clip(np.rint(ACSI_ITEM_MEANS[construct] + ACSI_ITEM_SD * x), *SCALE_ACSI).astype(int)
     out = pd.DataFrame(items)
     out.insert(0, "respondent", np.arange(1, n + 1))
+    out["wave"] = np.random.default_rng(random_state + 100).integers(1, 3, size=n)  # independent of the items
     return out
 
 
@@ -262,6 +287,34 @@ def load_servqual(path: str | Path | None = None) -> pd.DataFrame:
 def load_loyalty_purchases(path: str | Path | None = None) -> pd.DataFrame:
     """The bundled purchase records for the loyalty measures (``data/loyalty_purchases.csv``)."""
     return _load("loyalty_purchases", path)
+
+
+def teaching_studies() -> dict[str, dict]:
+    """Study descriptions (:mod:`crmlab.study`) of the bundled files, as a user would write them.
+
+    Notebook 01 runs its teaching walk-through through the same code path as a user's data:
+    ``survey`` (the ACSI survey: constructs, paths, overall item ``sat1``, group ``wave``),
+    ``servqual_survey``, ``kano_survey`` and ``purchases``.  Paths are absolute, so the
+    notebooks read them from any working directory.
+    """
+    def path(name):
+        return str(DATA_DIR / f"{name}.csv")
+
+    return {
+        "survey": {"kind": "survey", "path": path("acsi_survey"), "id": "respondent", "scale": list(SCALE_ACSI),
+                   "constructs": {c: list(items) for c, items in ACSI_BLOCKS.items()},
+                   "paths": [[a, b] for a, b in ACSI_TRUE_PATHS], "overall": "sat1", "group": "wave"},
+        "servqual_survey": {"kind": "survey", "path": path("servqual"), "id": "respondent",
+                            "scale": list(SCALE_SERVQUAL),
+                            "servqual": {"dimensions": {d: list(i) for d, i in SERVQUAL_DIMENSIONS.items()},
+                                         "perception_prefix": "p_", "expectation_prefix": "e_",
+                                         "importance": dict(SERVQUAL_IMPORTANCE)}},
+        "kano_survey": {"kind": "survey", "path": path("kano_answers"), "id": "respondent", "scale": [1, 5],
+                        "kano": {a: list(pair) for a, pair in kano_attributes().items()}},
+        "purchases": {"kind": "purchases", "path": path("loyalty_purchases"), "customer_id": "customer",
+                      "brand": "brand", "monetary_value": "amount", "our_brand": "ours", "market": "market",
+                      "satisfaction": "satisfaction"},
+    }
 
 
 def write_datasets(data_dir: str | Path = DATA_DIR) -> list[Path]:

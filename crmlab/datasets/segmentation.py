@@ -40,15 +40,14 @@ What comes from the source paper (seed 004, 王璐/梅蕾/李春丽) and what is
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..ahp import pairwise_matrix
-from ..validation import CrmlabValueError, check_columns
+from ..ahp import matrices_from_table
 
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CUSTOMERS_FILE = "segmentation_customers.csv"
 JUDGMENTS_FILE = "segmentation_ahp_judgments.csv"
 TRANSACTIONS_FILE = "segmentation_transactions.csv"
@@ -174,23 +173,9 @@ def expert_judgments_table() -> pd.DataFrame:
 
 
 def judgment_matrices(table: pd.DataFrame | None = None) -> dict[str, dict[str, pd.DataFrame]]:
-    """``{level: {expert: pairwise matrix}}`` from a long judgments table (default: the bundled one).
-
-    Judgments may be written as fractions ("1/3") or numbers; item order follows first appearance.
-    """
-    table = expert_judgments_table() if table is None else table
-    check_columns(table, ["expert", "level", "row", "column", "judgment"], name="judgments")
-    out: dict[str, dict[str, pd.DataFrame]] = {}
-    for (level, expert), g in table.groupby(["level", "expert"], sort=False):
-        items = list(dict.fromkeys([*g["row"], *g["column"]]))
-        try:
-            values = [float(Fraction(str(v).strip())) for v in g["judgment"]]
-        except (ValueError, ZeroDivisionError):
-            raise CrmlabValueError(f"judgments for {expert!r}/{level!r} must be numbers or fractions like 1/3, "
-                                   f"got {list(g['judgment'])[:5]}") from None
-        judg = dict(zip(zip(g["row"], g["column"]), values))
-        out.setdefault(level, {})[expert] = pairwise_matrix(judg, items)
-    return out
+    """``{level: {expert: pairwise matrix}}`` from a long judgments table (default: the bundled one);
+    see :func:`crmlab.ahp.matrices_from_table`."""
+    return matrices_from_table(expert_judgments_table() if table is None else table)
 
 
 def make_b2b_customers(*, n_customers: int = 21, rho: float = 0.3, random_state: int = 2020,
@@ -266,6 +251,29 @@ def make_segmentation_transactions(*, n_customers: int = 800, start: str = "2023
                        "date": (start_ts + pd.to_timedelta(np.floor(day), unit="D")).strftime("%Y-%m-%d"),
                        "amount": amount, "cost": cost})
     return df.sort_values(["date", "customer_id"], kind="mergesort").reset_index(drop=True)
+
+
+def customers_study() -> dict:
+    """The bundled 21 customers as a study description (kind ``customers``, :mod:`crmlab.study`), absolute path.
+
+    The indicators carry no weights: the experts' AHP judgments supply them."""
+    indicators = [{"indicator": r.indicator, "dimension": r.dimension, "direction": r.direction,
+                   **({"levels": r.levels.split("|")} if isinstance(r.levels, str) else {})}
+                  for r in INDICATORS.itertuples(index=False)]
+    return {"kind": "customers", "path": str(DATA_DIR / CUSTOMERS_FILE), "id": "customer_id", "indicators": indicators,
+            "revenue": "revenue", "profit": "profit"}
+
+
+def judgments_study() -> dict:
+    """The three experts' bundled judgments as a study description (kind ``judgments``), absolute path."""
+    return {"kind": "judgments", "path": str(DATA_DIR / JUDGMENTS_FILE), "expert": "expert", "level": "level",
+            "row": "row", "column": "column", "judgment": "judgment"}
+
+
+def transactions_study() -> dict:
+    """The bundled two-year order log as a study description (kind ``transactions``), absolute path."""
+    return {"kind": "transactions", "path": str(DATA_DIR / TRANSACTIONS_FILE), "customer_id": "customer_id",
+            "datetime": "date", "monetary_value": "amount", "cost": "cost"}
 
 
 def write_datasets(data_dir: str | Path) -> list[Path]:

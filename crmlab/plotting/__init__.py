@@ -5,14 +5,14 @@ returns the ``Axes`` and never calls ``plt.show()``.  Call :func:`use_style`
 once (notebooks do it in their set-up cell); plot functions apply the style
 themselves through :func:`new_axes` too.
 
-Chinese labels use *Noto Sans CJK SC* (SIL Open Font License 1.1) shipped in
-the ``mplfonts`` package, registered with matplotlib's font manager as a
-per-glyph fallback behind DejaVu Sans, so Chinese renders on a machine with no
-system CJK font and Latin text keeps its usual look.
+Chinese labels use *Noto Sans CJK SC* Regular and Bold (SIL Open Font License
+1.1), shipped with crmlab as a GB2312 subset (:mod:`crmlab.fonts`), registered
+with matplotlib's font manager as a per-glyph fallback behind DejaVu Sans, so
+Chinese renders on a machine with no system CJK font and Latin text keeps its
+usual look.
 """
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
 from pathlib import Path
 
@@ -20,28 +20,29 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
+from ..fonts import CJK_BOLD, CJK_REGULAR
+from ..validation import check_choice
+
 STYLE_PATH = Path(__file__).with_name("crmlab.mplstyle")
-CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 CJK_FONT_NAME = "Noto Sans CJK SC"
 FIGSIZE_WIDE = (9.0, 5.0)
 FIGSIZE_SQUARE = (7.0, 6.5)
 
 
-def cjk_font_path() -> Path:
-    """Path of the bundled Noto Sans CJK SC font inside the installed ``mplfonts`` package."""
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the 'mplfonts' package (which carries the CJK font) is not installed; run `make test` or `pip install -e .`")
-    path = Path(list(spec.submodule_search_locations)[0]) / "fonts" / CJK_FONT_FILE
-    if not path.exists():
-        raise RuntimeError(f"CJK font file not found at {path}")
-    return path
+def cjk_font_path(weight: str = "regular") -> Path:
+    """Path of the bundled Noto Sans CJK SC font file (``weight`` "regular" or "bold")."""
+    paths = {"regular": CJK_REGULAR, "bold": CJK_BOLD}
+    check_choice(weight, "weight", paths)
+    if not paths[weight].is_file():
+        raise RuntimeError(f"CJK font file missing from the crmlab package: {paths[weight]} (reinstall crmlab)")
+    return paths[weight]
 
 
 @cache
 def register_cjk_font() -> str:
-    """Add the CJK font to matplotlib's font manager (once) and return its family name."""
-    font_manager.fontManager.addfont(str(cjk_font_path()))
+    """Add the CJK font (Regular and Bold) to matplotlib's font manager, once, and return its family name."""
+    for weight in ("regular", "bold"):
+        font_manager.fontManager.addfont(str(cjk_font_path(weight)))
     return CJK_FONT_NAME
 
 

@@ -1,4 +1,4 @@
-"""CLV charts (SPEC §3): share evolution, sensitivity, P(alive) map, holdout checks, tiers.
+"""CLV charts: share evolution, sensitivity, retention curves, P(alive) map, frequency fit, holdout checks, tiers.
 
 Each function takes a result from :mod:`crmlab.clv` or :mod:`crmlab.btyd` and returns
 the ``Axes``; labels come from :mod:`crmlab.i18n` (``lang="en"`` or ``"zh"``).
@@ -210,4 +210,44 @@ def plot_model_comparison(result, *, ax=None, lang: str = "en"):
     ax.set_ylabel(t("clv_holdout_error", lang))
     ax.set_title(t("clv_model_comparison_title", lang))
     ax.legend(loc="best")
+    return ax
+
+
+def plot_frequency_fit(result, *, ax=None, lang: str = "en"):
+    """Customers by repeat purchases in calibration: actual against each model (:func:`crmlab.btyd.repeat_frequency_fit`)."""
+    check_lang(lang)
+    table, _ = table_and_settings(result, "result")
+    fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
+    x = np.arange(len(table))
+    width = 0.8 / len(table.columns)
+    for k, col in enumerate(table.columns):
+        name = t("clv_actual", lang) if col == "actual" else f"{t('clv_model', lang)} ({col})"
+        ax.bar(x - 0.4 + width * (k + 0.5), table[col], width, label=name)
+    ax.set_xticks(x, table.index)
+    ax.set_xlabel(t("clv_calibration_frequency", lang))
+    ax.set_ylabel(t("number_of_customers", lang))
+    ax.set_title(t("clv_frequency_fit_title", lang))
+    ax.legend(loc="upper right")
+    return ax
+
+
+def plot_retention_clv(curves: pd.DataFrame, *, highlight=None, ax=None, lang: str = "en"):
+    """Retention-model CLV against the retention rate, one line per column (e.g. per discount rate).
+
+    ``curves``: index = retention rates, columns = curve labels (shown as given), values = CLV
+    (e.g. :func:`crmlab.whatif.clv.retention_curves`).  ``highlight`` = (retention, CLV) marks one point.
+    """
+    check_lang(lang)
+    fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
+    for col in curves.columns:
+        ax.plot(curves.index, curves[col], label=str(col))
+    if highlight is not None:
+        r, v = highlight
+        ax.plot([r], [v], marker="o", color="black", zorder=3)
+        ax.annotate(f"{v:,.0f}", (r, v), xytext=(-8, 8), textcoords="offset points", ha="right", fontsize=9)
+    ax.set_xlabel(t("retention_rate", lang))
+    ax.set_ylabel(t("clv_value", lang))
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_title(t("clv_retention_curve_title", lang))
+    ax.legend(loc="upper left")
     return ax

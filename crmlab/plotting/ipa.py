@@ -33,10 +33,12 @@ def method_label(method: str, lang: str = "en") -> str:
 def describe_crosshair(result: IPAResult, lang: str = "en") -> str:
     """One-line description of a result's crosshair: rules and positions on both axes."""
     parts = []
-    for axis, rule in zip(("performance", "importance"), result.settings["crosshair"]):
+    axes = (("ipa_performance_index", "ipa_total_effect") if result.settings["method"] == "pls_total_effect"
+            else ("ipa_performance", "ipa_importance"))
+    for axis, key, rule in zip(("performance", "importance"), axes, result.settings["crosshair"]):
         name = t(f"crosshair_{rule}", lang) if isinstance(rule, str) else t("crosshair_given", lang)
-        parts.append(f"{t('ipa_' + axis, lang)}: {name} = {result.crosshair[axis]:.3g}")
-    return "; ".join(parts)
+        parts.append(f"{t(key, lang)}{'：' if lang == 'zh' else ': '}{name} = {result.crosshair[axis]:.3g}")
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _labels(attributes, labels: Mapping[str, str] | None) -> list[str]:
@@ -85,6 +87,7 @@ def plot_ipa(
     stability: QuadrantStability | None = None,
     show_competitor: bool = True,
     title: str | None = None,
+    adjust_labels: bool = True,
 ):
     """Four-quadrant importance–performance chart of an :class:`~crmlab.ipa.IPAResult`.
 
@@ -94,7 +97,9 @@ def plot_ipa(
     rule in the subtitle.  ``stability`` adds bootstrap confidence ellipses (at
     ``stability.settings["level"]``) and each label's share of resamples in the same quadrant;
     a competitor, when rated, is drawn as hollow markers with arrows to our position.
-    Diagonal zoning draws the iso-priority line.  Returns the Axes.
+    Diagonal zoning draws the iso-priority line.  ``adjust_labels=False`` skips the label
+    placement (adjustText, which needs a full draw of the figure) and sets each label just
+    above and right of its point — for quick redraws (the what-if panel).  Returns the Axes.
     """
     check_lang(lang)
     if not isinstance(result, IPAResult):
@@ -166,7 +171,11 @@ def plot_ipa(
     names = _labels(table.index, labels)
     if stability is not None:
         names = [f"{n} ({s:.0%})" for n, s in zip(names, stability.table["share_same_quadrant"])]
-    texts = [ax.text(px, py, n, fontsize=8.5, zorder=5, ha="center", va="center") for n, px, py in zip(names, perf, imp)]
+    if adjust_labels:
+        texts = [ax.text(px, py, n, fontsize=8.5, zorder=5, ha="center", va="center") for n, px, py in zip(names, perf, imp)]
+    else:
+        for n, px, py in zip(names, perf, imp):
+            ax.annotate(n, (px, py), xytext=(4, 3), textcoords="offset points", fontsize=8.5, zorder=5, ha="left", va="bottom")
 
     x_title, y_title = _axis_titles(result, lang, labels)
     ax.set_xlabel(x_title)
@@ -175,6 +184,8 @@ def plot_ipa(
     ax.set_title(f"{head}\n{t('ipa_crosshair', lang)} — {describe_crosshair(result, lang)}", fontsize=11)
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(handles), fontsize=8)
+    if not adjust_labels:
+        return ax
     fig.canvas.draw()
     # labels are pushed away from our points and from the competitor markers and arrows
     avoid_x, avoid_y = [perf], [imp]

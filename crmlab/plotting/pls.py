@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Ellipse
 
-from ..i18n import check_lang, t, translate_labels
+from ..i18n import check_lang, t
 from ..results import pair_label
 from ..pls import PLSBootstrapResult, PLSMultigroupResult, PLSPathModel, PLSPredictResult
 from ..validation import CrmlabValueError, check_is_fitted
@@ -73,8 +73,8 @@ def _label_point(k, segments, placed, min_gap: float = 0.32, line_gap: float = 0
 
 
 def _labels(names, labels: Mapping[str, str] | None, lang: str) -> dict[str, str]:
-    shown = translate_labels(names, lang)
-    return {n: (labels or {}).get(n, s) for n, s in zip(names, shown)}
+    """Display names: ``labels[name]`` where given (e.g. a bundled model's terms), else the name as the user gave it."""
+    return {n: str((labels or {}).get(n, n)) for n in names}
 
 
 def plot_path_diagram(model: PLSPathModel, *, bootstrap: PLSBootstrapResult | None = None,
@@ -204,8 +204,12 @@ def plot_plspredict(result: PLSPredictResult, *, ax=None, lang: str = "en"):
     return ax
 
 
-def plot_mga(result: PLSMultigroupResult, *, labels: Mapping[str, str] | None = None, ax=None, lang: str = "en"):
-    """Path coefficients of the two groups side by side; ``*`` marks a significant permutation difference."""
+def plot_mga(result: PLSMultigroupResult, *, labels: Mapping[str, str] | None = None, group_title: str | None = None,
+             ax=None, lang: str = "en"):
+    """Path coefficients of the two groups side by side; ``*`` marks a significant permutation difference.
+
+    ``group_title`` titles the legend (default: the group column's name, as given).
+    """
     check_lang(lang)
     if not isinstance(result, PLSMultigroupResult):
         raise CrmlabValueError(f"plot_mga needs the PLSMultigroupResult of crmlab.pls.multigroup_analysis, got {type(result).__name__}")
@@ -224,7 +228,7 @@ def plot_mga(result: PLSMultigroupResult, *, labels: Mapping[str, str] | None = 
     ax.axvline(0, color="0.4", lw=0.8)
     ax.set_xlabel(t("pls_path_coefficient", lang))
     ax.set_title(t("pls_mga_title", lang))
-    ax.legend(loc="lower right", title=result.settings["group_column"])
+    ax.legend(loc="lower right", title=result.settings["group_column"] if group_title is None else group_title)
     if paths["significant"].any():
         ax.text(0.0, -0.12, t("pls_mga_significant", lang).format(level=1 - result.settings["level"]),
                 transform=ax.transAxes, fontsize=8, color="0.3")

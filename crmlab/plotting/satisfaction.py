@@ -11,15 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import check_lang, t, translate_labels
+from ..i18n import check_lang, label, t
 from ..kano import CATEGORIES, CATEGORY_KEYS
 from . import FIGSIZE_SQUARE, FIGSIZE_WIDE, new_axes
 
 KANO_COLORS = {"A": "#3a9d5d", "O": "#1f5a96", "M": "#c0392b", "I": "#9e9e9e", "R": "#7d5ba6", "Q": "#d9822b"}
 
 
-def _label(key: str, lang: str) -> str:
-    return translate_labels([key], lang)[0]
+def _label(key: str, lang: str, labels=None) -> str:
+    """``labels[key]`` when given (display names of a bundled dataset), else the name exactly as the user gave it."""
+    if labels is not None and key in labels:
+        return str(labels[key])
+    return str(key)
 
 
 # ------------------------------------------------------------ index-model layout
@@ -43,8 +46,11 @@ def index_model_positions(constructs) -> dict[str, tuple[float, float]] | None:
 # ------------------------------------------------------------ SERVQUAL
 
 
-def plot_servqual_gaps(result, *, ax=None, lang: str = "en"):
-    """Horizontal bars of the P − E gap per item, grouped and coloured by dimension, with dimension means."""
+def plot_servqual_gaps(result, *, labels=None, ax=None, lang: str = "en"):
+    """Horizontal bars of the P − E gap per item, grouped and coloured by dimension, with dimension means.
+
+    ``labels`` maps dimensions to displayed names (default: the term of a bundled dimension key).
+    """
     check_lang(lang)
     items = result.items
     fig, ax = new_axes(ax, figsize=(FIGSIZE_WIDE[0], max(4.5, 0.26 * len(items) + 1.5)))
@@ -56,7 +62,7 @@ def plot_servqual_gaps(result, *, ax=None, lang: str = "en"):
         ys = y[(items["dimension"] == d).to_numpy()]
         g = result.dimensions.loc[d, "gap"]
         ax.plot([g, g], [ys.min() - 0.4, ys.max() + 0.4], color=colors[d], lw=2.2, ls="--")
-        ax.text(0.02, ys.mean(), f"{_label(d, lang)}: {g:+.2f}", transform=ax.get_yaxis_transform(),
+        ax.text(0.02, ys.mean(), f"{_label(d, lang, labels)}: {g:+.2f}", transform=ax.get_yaxis_transform(),
                 va="center", ha="left", fontsize=8.5, color=colors[d])
     ax.axvline(0, color="#333333", lw=0.8)
     ax.set_yticks(y, list(items.index), fontsize=7.5)
@@ -74,8 +80,11 @@ def plot_servqual_gaps(result, *, ax=None, lang: str = "en"):
 # ------------------------------------------------------------ Kano
 
 
-def plot_kano_shares(result, *, ax=None, lang: str = "en"):
-    """Stacked horizontal bars of the A/O/M/I/R/Q shares per attribute, with the assigned category."""
+def plot_kano_shares(result, *, labels=None, ax=None, lang: str = "en"):
+    """Stacked horizontal bars of the A/O/M/I/R/Q shares per attribute, with the assigned category.
+
+    ``labels`` maps attributes to displayed names (default: the attribute names, as given).
+    """
     check_lang(lang)
     table = result.table
     fig, ax = new_axes(ax, figsize=(FIGSIZE_WIDE[0], 0.55 * len(table) + 1.8))
@@ -88,7 +97,7 @@ def plot_kano_shares(result, *, ax=None, lang: str = "en"):
             if s >= 0.08:
                 ax.text(l + s / 2, yi, f"{s:.0%}", ha="center", va="center", color="white", fontsize=8)
         left += share
-    ax.set_yticks(y, [f"{a}  [{c}]" for a, c in zip(table.index, table["category"])])
+    ax.set_yticks(y, [f"{(labels or {}).get(a, a)}  [{c}]" for a, c in zip(table.index, table["category"])])
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xlabel(t("share", lang))
@@ -99,10 +108,11 @@ def plot_kano_shares(result, *, ax=None, lang: str = "en"):
     return ax
 
 
-def plot_better_worse(chart_data: pd.DataFrame, *, ax=None, lang: str = "en"):
+def plot_better_worse(chart_data: pd.DataFrame, *, labels=None, ax=None, lang: str = "en"):
     """Better–Worse scatter (x = |Worse|, y = Better) with the quadrant threshold lines and labels.
 
-    ``chart_data``: output of :func:`crmlab.kano.better_worse_chart_data`.
+    ``chart_data``: output of :func:`crmlab.kano.better_worse_chart_data`; ``labels`` maps attributes to
+    displayed names (default: the attribute names, as given).
     """
     from adjustText import adjust_text
 
@@ -113,7 +123,7 @@ def plot_better_worse(chart_data: pd.DataFrame, *, ax=None, lang: str = "en"):
         first = c.split("/")[0]
         ax.scatter(g["abs_worse"], g["better"], s=70, color=KANO_COLORS.get(first, "#333333"),
                    label=t(CATEGORY_KEYS[first], lang) if first in CATEGORY_KEYS else c, zorder=3)
-    texts = [ax.text(x, y, name, fontsize=8.5) for name, x, y in
+    texts = [ax.text(x, y, (labels or {}).get(name, name), fontsize=8.5) for name, x, y in
              zip(chart_data.index, chart_data["abs_worse"], chart_data["better"])]
     ax.axvline(thr, color="#555555", lw=0.9, ls="--")
     ax.axhline(thr, color="#555555", lw=0.9, ls="--")
@@ -134,8 +144,11 @@ def plot_better_worse(chart_data: pd.DataFrame, *, ax=None, lang: str = "en"):
 # ------------------------------------------------------------ loyalty
 
 
-def plot_loyalty_curve(curve, *, loyalty_label: str = "share_of_wallet", ax=None, lang: str = "en"):
-    """Binned loyalty means (± SE) and LOWESS smoothers per market, with the zone of indifference shaded."""
+def plot_loyalty_curve(curve, *, loyalty_label: str = "share_of_wallet", labels=None, ax=None, lang: str = "en"):
+    """Binned loyalty means (± SE) and LOWESS smoothers per market, with the zone of indifference shaded.
+
+    ``labels`` maps market values to displayed names (default: the values as given).
+    """
     check_lang(lang)
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
     market_col = curve.binned.columns[0]
@@ -146,11 +159,11 @@ def plot_loyalty_curve(curve, *, loyalty_label: str = "share_of_wallet", ax=None
             ha="center", va="bottom", fontsize=8.5, color="#555555")
     for color, (m, g) in zip(colors, curve.binned.groupby(market_col, sort=True)):
         s = curve.smooth[curve.smooth[market_col] == m]
-        ax.plot(s["satisfaction"], s["loyalty_smooth"], color=color, lw=2, label=f"{_label(m, lang)} ({t('lowess', lang)})")
+        ax.plot(s["satisfaction"], s["loyalty_smooth"], color=color, lw=2, label=f"{_label(m, lang, labels)} ({t('lowess', lang)})")
         ax.errorbar(g["satisfaction_mean"], g["loyalty_mean"], yerr=g["se"], fmt="o", color=color, capsize=3,
-                    ms=5, alpha=0.8, label=f"{_label(m, lang)} ({t('binned_mean', lang)})")
+                    ms=5, alpha=0.8, label=f"{_label(m, lang, labels)} ({t('binned_mean', lang)})")
     ax.set_xlabel(t("satisfaction", lang))
-    ax.set_ylabel(_label(loyalty_label, lang))
+    ax.set_ylabel(label(loyalty_label, lang))
     ax.set_title(t("loyalty_curve_title", lang))
     ax.legend(loc="upper left", fontsize=8)
     return ax
@@ -159,8 +172,11 @@ def plot_loyalty_curve(curve, *, loyalty_label: str = "share_of_wallet", ax=None
 # ------------------------------------------------------------ fuzzy, CSI, PCA
 
 
-def plot_fuzzy_result(result, *, ax=None, lang: str = "en"):
-    """Bars of the normalised result vector B over the grades, with the score in the title."""
+def plot_fuzzy_result(result, *, labels=None, ax=None, lang: str = "en"):
+    """Bars of the normalised result vector B over the grades, with the score in the title.
+
+    ``labels`` maps grade names to displayed names (default: the grades as given).
+    """
     check_lang(lang)
     fig, ax = new_axes(ax, figsize=FIGSIZE_WIDE)
     b = result.b_normalized
@@ -169,7 +185,7 @@ def plot_fuzzy_result(result, *, ax=None, lang: str = "en"):
     bars[int(np.argmax(b.to_numpy()))].set_color("#d9822b")
     for xi, v in zip(x, b):
         ax.text(xi, v + 0.01, f"{v:.3f}", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, translate_labels(list(b.index), lang))
+    ax.set_xticks(x, [_label(g, lang, labels) for g in b.index])
     ax.set_ylim(0, max(b.max() * 1.2, 0.1))
     ax.set_xlabel(t("grade", lang))
     ax.set_ylabel(t("membership", lang))

@@ -31,8 +31,12 @@ def _term(key: str, lang: str) -> str:
     return key.replace("_", " ")
 
 
-def plot_value_matrix(result: ValueMatrix, *, ax=None, lang: str = "en", label_points: bool | None = None):
-    """Current value (x) × potential value (y) with the cut-off crosshair and the four named quadrants."""
+def plot_value_matrix(result: ValueMatrix, *, ax=None, lang: str = "en", label_points: bool | None = None,
+                      adjust_labels: bool = True):
+    """Current value (x) × potential value (y) with the cut-off crosshair and the four named quadrants.
+
+    ``adjust_labels=False`` puts each customer's label beside its point without the (slow) overlap
+    adjustment — for redrawing in a what-if panel."""
     check_lang(lang)
     check_is_fitted(result, "scores_")
     fig, ax = new_axes(ax, figsize=FIGSIZE_SQUARE)
@@ -57,8 +61,12 @@ def plot_value_matrix(result: ValueMatrix, *, ax=None, lang: str = "en", label_p
     if label_points is None:
         label_points = len(s) <= 40
     if label_points:
-        texts = [ax.text(a, b, str(i), fontsize=8) for a, b, i in zip(x, y, s.index)]
-        adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.6", lw=0.5))
+        if adjust_labels:
+            texts = [ax.text(a, b, str(i), fontsize=8) for a, b, i in zip(x, y, s.index)]
+            adjust_text(texts, ax=ax, arrowprops=dict(arrowstyle="-", color="0.6", lw=0.5))
+        else:
+            for a, b, i in zip(x, y, s.index):
+                ax.annotate(str(i), (a, b), xytext=(3, 3), textcoords="offset points", fontsize=8)
     ax.set_xlabel(t("current_value", lang))
     ax.set_ylabel(t("potential_value", lang))
     split = {"mean": t("mean", lang), "median": t("median", lang), "given": t("cutoff", lang)}[result.split]
@@ -67,8 +75,11 @@ def plot_value_matrix(result: ValueMatrix, *, ax=None, lang: str = "en", label_p
     return ax
 
 
-def plot_ahp_weights(weights: pd.DataFrame, *, ax=None, lang: str = "en"):
-    """Horizontal bars of global weights (from :func:`crmlab.ahp.global_weights`), coloured by criterion."""
+def plot_ahp_weights(weights: pd.DataFrame, *, ax=None, lang: str = "en", labels: dict | None = None):
+    """Horizontal bars of global weights (from :func:`crmlab.ahp.global_weights`), coloured by criterion.
+
+    ``labels``: display names of the sub-criteria; given (even empty), names not in it are shown
+    as they are (a user's indicators); ``None``: crmlab's own indicator keys are translated."""
     check_lang(lang)
     need = {"criterion", "sub_criterion", "global_weight"}
     if not isinstance(weights, pd.DataFrame) or not need <= set(weights.columns):
@@ -78,7 +89,7 @@ def plot_ahp_weights(weights: pd.DataFrame, *, ax=None, lang: str = "en"):
     colors = {c: col for c, col in zip(dict.fromkeys(weights["criterion"]), [CURRENT_COLOR, POTENTIAL_COLOR, "#3a9d5d", "#7d5ba6"])}
     ypos = np.arange(len(w))
     ax.barh(ypos, w["global_weight"], color=[colors.get(c, "0.5") for c in w["criterion"]])
-    ax.set_yticks(ypos, [_term(s, lang) for s in w["sub_criterion"]])
+    ax.set_yticks(ypos, [_term(s, lang) if labels is None else labels.get(s, s) for s in w["sub_criterion"]])
     for yy, v in zip(ypos, w["global_weight"]):
         ax.text(v, yy, f" {v:.4f}", va="center", fontsize=8)
     ax.set_xlim(0, w["global_weight"].max() * 1.2)
@@ -194,8 +205,11 @@ def plot_kotler_tiers(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     return ax
 
 
-def plot_rfm_segments(profile: pd.DataFrame, *, ax=None, lang: str = "en"):
-    """Share of customers and share of monetary value per RFM segment (from :func:`segment_profile`)."""
+def plot_rfm_segments(profile: pd.DataFrame, *, ax=None, lang: str = "en", labels: dict | None = None):
+    """Share of customers and share of monetary value per RFM segment (from :func:`segment_profile`).
+
+    ``labels``: display names of the segments (a user's own segment rules: names not in it are
+    shown as given); ``None``: the default rules' segment keys are translated."""
     check_lang(lang)
     need = {"customer_share", "monetary_share"}
     if not isinstance(profile, pd.DataFrame) or not need <= set(profile.columns):
@@ -205,7 +219,7 @@ def plot_rfm_segments(profile: pd.DataFrame, *, ax=None, lang: str = "en"):
     y = np.arange(len(p))
     ax.barh(y - 0.2, p["customer_share"], height=0.4, color=CURRENT_COLOR, label=t("share_of_customers", lang))
     ax.barh(y + 0.2, p["monetary_share"], height=0.4, color=POTENTIAL_COLOR, label=t("share_of_monetary", lang))
-    ax.set_yticks(y, [_term(f"rfm_{s}", lang) for s in p.index])
+    ax.set_yticks(y, [_term(f"rfm_{s}", lang) if labels is None else labels.get(s, s) for s in p.index])
     ax.xaxis.set_major_formatter("{x:.0%}")
     ax.set_xlabel(t("share", lang))
     ax.set_title(t("rfm_segment_title", lang))

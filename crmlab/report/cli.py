@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds allowed per notebook (default %(default)g)")
     rep.add_argument("--with-code", action="store_true", help="also write an HTML report that shows the code")
     rep.add_argument("--label", help="appended to the run folder name, e.g. the survey wave")
+    rep.add_argument("--pdf", action="store_true",
+                     help="also print each report to <notebook>.pdf with headless Chromium (apt-get install chromium)")
     rep.add_argument("--notebooks-dir", default="notebooks", help="default: %(default)s")
     rep.add_argument("--reports-dir", default="reports", help="default: %(default)s")
     rep.add_argument("--keep", metavar="N", help="after the run, remove the oldest runs beyond the newest N "
@@ -142,7 +144,7 @@ def _dispatch(args) -> int:
         manifest = run_reports(
             args.notebooks or None, notebooks_dir=args.notebooks_dir, reports_dir=args.reports_dir,
             params_file=args.params, overrides=[tuple(p) for p in args.parameter], jobs=args.jobs,
-            timeout=args.timeout, with_code=args.with_code, label=args.label, keep=args.keep,
+            timeout=args.timeout, with_code=args.with_code, label=args.label, keep=args.keep, pdf=args.pdf,
         )
         return EXIT_OK if manifest["status"] == "ok" else EXIT_NOTEBOOK_FAILED
     if args.command == "prune":

@@ -1,7 +1,7 @@
 """What a notebook shows a reader: labelled, readably formatted tables, notes on skipped sections, the summary.
 
 * :func:`show` — a table labelled in the reader's language (:func:`crmlab.i18n.label_table`)
-  and formatted for reading: counts without decimals, shares and rates as percentages,
+  and formatted for reading: counts without decimals, shares and rates as percentages, yes/no for flags,
   ordinary numbers with fixed decimals (never scientific notation; values too small to
   show print as "<0.001"), text never truncated.
 * :func:`skipped` — the one-line note a section prints when the user's data does not
@@ -67,7 +67,10 @@ def show(table: pd.DataFrame | pd.Series, lang: str = "en", *, context: str | No
     out = frame.astype(object)
     for col in frame.columns:
         s = frame[col]
-        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        if pd.api.types.is_bool_dtype(s):  # yes / no in the reader's language, not Python's True / False
+            out[col] = [t("yes" if x else "no", lang) for x in s]
+            continue
+        if not pd.api.types.is_numeric_dtype(s):
             continue
         if col in percent or is_percent_column(col):
             out[col] = [_percent(x, max(decimals - 2, 1)) for x in s]

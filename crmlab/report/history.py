@@ -42,7 +42,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..validation import CrmlabValueError
-from .html import STATUS_COLOR, cjk_font_parts, embed_cjk_font
+from .html import STATUS_COLOR, cjk_font_style, embed_cjk_font
 from .results import is_number
 
 HISTORY_PAGE = "index.html"
@@ -300,32 +300,32 @@ def _run_row(run: Run, latest: str | None) -> str:
             f'<td>{esc(started)}</td><td><ul>{"".join(cells)}</ul></td></tr>')
 
 
-def cached_font_parts(cache: Path):
-    """:func:`~crmlab.report.html.cjk_font_parts` remembered in ``cache`` for the last set of characters.
+def cached_font_style(cache: Path):
+    """:func:`~crmlab.report.html.cjk_font_style` remembered in ``cache`` for the last set of characters.
 
-    Subsetting the CJK font takes seconds; the page's Chinese characters rarely change
+    Subsetting the CJK font takes a moment; the page's Chinese characters rarely change
     from one rebuild to the next.  An unreadable cache is recomputed; an unwritable one is
     skipped.
     """
-    def parts(chars: str) -> tuple[str, str]:
+    def style(chars: str) -> str:
         try:
             saved = json.loads(cache.read_text(encoding="utf-8"))
             if saved["chars"] == chars:
-                return saved["style"], saved["primer"]
+                return saved["style"]
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        style, primer = cjk_font_parts(chars)
+        block = cjk_font_style(chars)
         tmp = cache.with_name(f"{cache.name}-{os.getpid()}")
         with contextlib.suppress(OSError):
-            tmp.write_text(json.dumps({"chars": chars, "style": style, "primer": primer}), encoding="utf-8")
+            tmp.write_text(json.dumps({"chars": chars, "style": block}), encoding="utf-8")
             os.replace(tmp, cache)
-        return style, primer
+        return block
 
-    return parts
+    return style
 
 
-def history_html(runs: list[Run], latest: str | None, *, font_parts=cjk_font_parts) -> str:
-    """The history page for ``runs`` (newest first), with the CJK glyphs it uses embedded (made by ``font_parts``)."""
+def history_html(runs: list[Run], latest: str | None, *, font_style=cjk_font_style) -> str:
+    """The history page for ``runs`` (newest first), with the CJK glyphs it uses embedded (made by ``font_style``)."""
     esc = html.escape
     built = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     latest_note = (f'<a href="latest/index.html">latest</a> is <b>{esc(latest)}</b>, the newest run that rendered '
@@ -353,7 +353,7 @@ Only notebooks that succeeded contribute values.</small></p>
 </table>
 </body></html>
 """
-    return embed_cjk_font(page, font_parts)
+    return embed_cjk_font(page, font_style)
 
 
 def build_history(reports_dir: str | Path) -> Path:
@@ -362,7 +362,7 @@ def build_history(reports_dir: str | Path) -> Path:
     if not reports_dir.is_dir():
         raise CrmlabValueError(f"reports folder {reports_dir} does not exist")
     page = history_html(scan_runs(reports_dir), latest_target(reports_dir),
-                        font_parts=cached_font_parts(reports_dir / FONT_CACHE))
+                        font_style=cached_font_style(reports_dir / FONT_CACHE))
     target = reports_dir / HISTORY_PAGE
     tmp = reports_dir / f".{HISTORY_PAGE}-{os.getpid()}"
     tmp.write_text(page, encoding="utf-8")

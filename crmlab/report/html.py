@@ -2,27 +2,32 @@
 
 The manager's report hides every code cell (papermill's report mode alone does
 not) except, in a failed notebook, the cell that raised, so a reader sees what
-broke.  Pages use the JupyterLab look without network-loaded scripts.  A page
-with Chinese text carries the glyphs it uses — a subset of the bundled Noto Sans
-CJK SC, embedded as a web font — so it reads correctly offline on a machine
-without Chinese fonts.
+broke.  Pages use the JupyterLab look and load nothing from the network: no
+scripts from a CDN, formulas as MathML converted at export
+(:mod:`crmlab.report.texmath`) with the glyphs they use from STIX Two Math, and —
+on a page with Chinese text — the glyphs it uses from the bundled Noto Sans CJK
+SC, each embedded as a web font, so the page reads correctly offline on a
+machine without Chinese or math fonts.  Wide tables wrap their headers on
+screen and shrink to the paper width in print (see the template).
 """
 from __future__ import annotations
 
-import base64
 import copy
 import html
-import io
+import logging
 import re
 from pathlib import Path
 
 import nbformat
 from bleach.css_sanitizer import CSSSanitizer
-from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 
+from ..fonts import CJK_REGULAR, code_points, font_face
 from .results import RESULT_MIME
+from .texmath import MathMLHTMLExporter, embed_math_font, unicode_range
+
+log = logging.getLogger(__name__)
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 HIDE_TAG = "crmlab-hide-input"
@@ -38,54 +43,41 @@ def _is_cjk(ch: str) -> bool:
     return ord(ch) >= 0x2E80 and not 0xD800 <= ord(ch) <= 0xDFFF
 
 
-def cjk_font_parts(chars: str) -> tuple[str, str]:
-    """The ``<style>`` block embedding a subset of the CJK font holding exactly ``chars``, and the primer ``<div>``.
+def cjk_font_style(chars: str) -> str:
+    """The ``<style>`` block embedding a subset of the CJK font holding exactly ``chars`` ("" if it holds none).
 
-    Subsetting the 16 MB font takes seconds; callers that rebuild the same page often may cache the parts.
+    The family comes *first* in every font stack, limited by ``unicode-range`` to the
+    characters it holds, with ``font-display: block``.  Placed after other families, a
+    data-URL face still decoding when Chromium lays text out is replaced by the fallback
+    font, and that text is never redrawn: headings stayed as missing-glyph boxes.  First in
+    the stack, text waits for it.  Latin text never consults it and keeps the system font.
+    Characters the shipped font lacks (it covers GB2312) are logged; the browser then draws
+    them from a system font if it has one.  Subsetting takes a moment; callers that rebuild
+    the same page often may cache the result.
     """
-    from fontTools import subset
-
-    from ..plotting import cjk_font_path
-
-    options = subset.Options()
-    options.flavor = "woff"
-    options.layout_features = ["*"]
-    font = subset.load_font(str(cjk_font_path()), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(ch) for ch in chars])
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    style = (
-        f'<style>@font-face {{ font-family: "{CJK_FONT_FAMILY}"; src: url(data:font/woff;base64,{data}) format("woff"); }}\n'
-        f':root {{ --jp-content-font-family: {_FONT_STACK}, "{CJK_FONT_FAMILY}"; '
-        f'--jp-ui-font-family: {_FONT_STACK}, "{CJK_FONT_FAMILY}"; '
-        f'--jp-code-font-family: {_CODE_STACK}, "{CJK_FONT_FAMILY}"; }}\n'
-        f'body {{ font-family: {_FONT_STACK}, "{CJK_FONT_FAMILY}"; }}</style>\n'
+    wanted = {ord(ch) for ch in chars}
+    covered = wanted & code_points(CJK_REGULAR)
+    if wanted - covered:
+        log.warning("characters not in the bundled CJK font (GB2312 subset): %s", "".join(map(chr, sorted(wanted - covered))))
+    if not covered:
+        return ""
+    fam = f'"{CJK_FONT_FAMILY}"'
+    return (
+        f"<style>{font_face(CJK_FONT_FAMILY, CJK_REGULAR, covered, unicode_range=unicode_range(covered))}\n"
+        f":root {{ --jp-content-font-family: {fam}, {_FONT_STACK}; --jp-ui-font-family: {fam}, {_FONT_STACK}; "
+        f"--jp-code-font-family: {fam}, {_CODE_STACK}; }}\n"
+        f"body {{ font-family: {fam}, {_FONT_STACK}; }}</style>\n"
     )
-    # Chromium draws the first run of each (font, size, weight) in a page before a data-URL
-    # font is ready, as empty boxes; an invisible zero-height line of one glyph at the sizes
-    # JupyterLab's styles use takes that hit instead of the reader's text.
-    first = chars[0]
-    spans = "".join(f'<span style="font-size:{size}px;font-weight:{weight};font-family:{family}">{first}</span>'
-                    for size in range(8, 41) for weight in ("normal", "bold")
-                    for family in ("var(--jp-content-font-family)", "var(--jp-code-font-family)"))
-    primer = f'<div aria-hidden="true" style="color:transparent;height:0;overflow:visible;pointer-events:none">{spans}</div>'
-    return style, primer
 
 
-def embed_cjk_font(page: str, parts=cjk_font_parts) -> str:
+def embed_cjk_font(page: str, style=cjk_font_style) -> str:
     """Embed a subset of the CJK font holding exactly the page's CJK characters (no-op for pages without any).
 
-    ``parts(chars) -> (style, primer)`` makes the embedded pieces (:func:`cjk_font_parts`, or a cache of it).
+    ``style(chars) -> str`` makes the ``<style>`` block (:func:`cjk_font_style`, or a cache of it).
     """
     chars = "".join(sorted({ch for ch in page if _is_cjk(ch)}))
-    if not chars:
-        return page
-    style, primer = parts(chars)
-    page = page.replace("</head>", style + "</head>", 1)
-    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + primer, page, count=1)
+    block = style(chars) if chars else ""
+    return page.replace("</head>", block + "</head>", 1) if block else page
 
 
 # What the shipped notebooks' outputs use (pandas tables and their scoped style block) and ordinary rich text:
@@ -144,6 +136,12 @@ def running_cell_index(nb) -> int | None:
     return None
 
 
+def page_language(nb) -> str:
+    """The report's ``<html lang>``: the ``lang`` parameter papermill ran the notebook with, else its edition's."""
+    lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang") or nb.metadata.get("crmlab", {}).get("lang")
+    return lang if lang in ("en", "zh") else "en"
+
+
 def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") -> str:
     """Render an executed notebook to a self-contained HTML page.
 
@@ -153,8 +151,9 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
     """
     nb = copy.deepcopy(nb)
     keep = {failing_cell_index(nb), running_cell_index(nb)} - {None}
-    exporter = HTMLExporter(
+    exporter = MathMLHTMLExporter(
         template_name="crmlab_report",
+        language_code=page_language(nb),
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input_prompt=not with_code,
         exclude_output_prompt=True,
@@ -171,7 +170,7 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
     exporter.register_preprocessor(SanitizeOutputs(), enabled=True)
     resources = {"crmlab_banner": banner, "crmlab_banner_color": STATUS_COLOR.get(status, "#7f7f7f")}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return embed_cjk_font(body)
+    return embed_cjk_font(embed_math_font(body))
 
 
 def index_html(manifest: dict) -> str:

@@ -23,10 +23,10 @@ def _banner(job: dict, status: str, error: dict | None, duration_s: float) -> st
     return msg
 
 
-def output_names(stem: str, *, with_code: bool) -> list[str]:
+def output_names(stem: str, *, with_code: bool, pdf: bool = False) -> list[str]:
     """The files a notebook named ``stem`` writes into a run folder (its log lives under ``logs/``)."""
     names = [f"{stem}.ipynb", f"{stem}.html", f"{stem}.results.json"]
-    return names + ([f"{stem}.code.html"] if with_code else [])
+    return names + ([f"{stem}.code.html"] if with_code else []) + ([f"{stem}.pdf"] if pdf else [])
 
 
 def write_notebook_outputs(job: dict, *, status: str, error: dict | None, duration_s: float) -> dict:
@@ -46,6 +46,10 @@ def write_notebook_outputs(job: dict, *, status: str, error: dict | None, durati
     report = out_dir / f"{name}.html"
     report.write_text(notebook_html(nb, with_code=False, banner=banner, status=status), encoding="utf-8")
     outputs["report"] = report.name
+    if job.get("pdf"):
+        from .browser import print_pdfs
+
+        outputs["pdf"] = print_pdfs([(report, out_dir / f"{name}.pdf")])[0].name
     if job["with_code"]:
         code_report = out_dir / f"{name}.code.html"
         code_report.write_text(notebook_html(nb, with_code=True, banner=banner, status=status), encoding="utf-8")

@@ -7,6 +7,7 @@ Layout of a run (``reports/<YYYY-MM-DD_HHMMSS>[_label]/``)::
     <nb>.ipynb                    executed notebook
     <nb>.html                     report without code (for readers who don't read code)
     <nb>.code.html                report with code (``with_code=True``)
+    <nb>.pdf                      the report printed by headless Chromium (``pdf=True``)
     <nb>.results.json             the key results the notebook recorded with ``crmlab.record``
     logs/<nb>.log                 the worker's output
 
@@ -47,6 +48,7 @@ from typing import TextIO
 from .. import __version__
 from ..validation import CrmlabValueError
 from .bilingual import notebook_for_lang
+from .browser import check_browser
 from .history import build_history, check_keep, prune_runs, reports_lock
 from .html import index_html
 from .outputs import output_names, write_notebook_outputs
@@ -109,6 +111,7 @@ class RunPlan:
     label: str | None
     params_file: str | None
     overrides: list[tuple[str, str]] = field(default_factory=list)
+    pdf: bool = False
 
     @property
     def complete(self) -> bool:
@@ -136,11 +139,11 @@ def check_timeout(timeout) -> float:
     return float(timeout)
 
 
-def check_output_names(stems: list[str], *, with_code: bool) -> None:
+def check_output_names(stems: list[str], *, with_code: bool, pdf: bool = False) -> None:
     """Raise if two notebooks (or a notebook and the run's own files) would write the same file name."""
     owner: dict[str, str] = {name: "the run itself" for name in RUN_LEVEL_NAMES}
     for stem in stems:
-        for name in output_names(stem, with_code=with_code):
+        for name in output_names(stem, with_code=with_code, pdf=pdf):
             if name in owner:
                 raise CrmlabValueError(f"notebook {stem!r} would write {name!r}, which {owner[name]} also writes; "
                                        "rename the notebook")
@@ -210,6 +213,7 @@ def plan_run(
     timeout: float = DEFAULT_TIMEOUT_S,
     with_code: bool = False,
     label: str | None = None,
+    pdf: bool = False,
 ) -> RunPlan:
     """Check options, notebooks, parameters and output names, then create the staging folder."""
     notebooks_dir = Path(notebooks_dir).resolve()
@@ -219,8 +223,10 @@ def plan_run(
         raise CrmlabValueError(f"jobs must be a whole number >= 1, got {jobs!r}")
     timeout = check_timeout(timeout)
     label = check_label(label)
+    if pdf:
+        check_browser()  # BrowserUnavailable (an OSError) before anything is run or written
     paths = discover_notebooks(notebooks_dir, notebooks)
-    check_output_names([p.stem for p in paths], with_code=with_code)
+    check_output_names([p.stem for p in paths], with_code=with_code, pdf=pdf)
     declared = {p.stem: declared_parameters(p) for p in paths}
     file_params = load_params_file(params_file) if params_file else None
     known = {p.stem for p in discover_notebooks(notebooks_dir)}
@@ -253,7 +259,8 @@ def plan_run(
     return RunPlan(paths=paths, declared=declared, given=given, known=known, notebooks_dir=notebooks_dir,
                    reports_dir=reports_dir, run_id=run_id, staging=staging, started=started, jobs=jobs,
                    timeout=timeout, with_code=with_code, label=label,
-                   params_file=str(params_file) if params_file else None, overrides=[tuple(o) for o in overrides or []])
+                   params_file=str(params_file) if params_file else None, overrides=[tuple(o) for o in overrides or []],
+                   pdf=pdf)
 
 
 # =========================================================================== execute
@@ -298,6 +305,7 @@ def _jobs(plan: RunPlan) -> list[tuple[dict, Path]]:
             "name": p.stem, "run_id": plan.run_id, "input": str(notebook_for_lang(p, effective.get("lang"))),
             "cwd": str(plan.notebooks_dir),
             "executed": str(plan.staging / p.name), "out_dir": str(plan.staging), "with_code": plan.with_code,
+            "pdf": plan.pdf,
             "parameters": plan.given[p.stem], "given_parameters": plan.given[p.stem], "effective_parameters": effective,
             "status_file": str(plan.staging / "logs" / f"{p.stem}.status.json"),
             "runner_pid": os.getpid(), "deadline_s": plan.timeout,
@@ -508,6 +516,7 @@ def run_reports(
     keep: int | str | None = None,
     stream: TextIO | None = None,
     errors: TextIO | None = None,
+    pdf: bool = False,
 ) -> dict:
     """Execute notebooks with papermill into a new dated run folder and return the run manifest.
 
@@ -518,7 +527,8 @@ def run_reports(
     ``keep``: after publishing, remove the oldest runs beyond the newest ``keep``
     (:func:`~crmlab.report.history.prune_runs`).  Progress goes to ``stream``
     (stdout); warnings and, for a run with a failed notebook, one failure summary
-    line (:func:`failure_summary`) go to ``errors`` (stderr).
+    line (:func:`failure_summary`) go to ``errors`` (stderr).  ``pdf=True`` also prints each
+    report to ``<nb>.pdf`` with headless Chromium (checked for before any kernel starts).
     """
     stream = stream or sys.stdout
     keep = None if keep is None else check_keep(keep)
@@ -530,7 +540,7 @@ def run_reports(
         print(msg, file=errors or sys.stderr, flush=True)
 
     plan = plan_run(notebooks, notebooks_dir=notebooks_dir, reports_dir=reports_dir, params_file=params_file,
-                    overrides=overrides, jobs=jobs, timeout=timeout, with_code=with_code, label=label)
+                    overrides=overrides, jobs=jobs, timeout=timeout, with_code=with_code, label=label, pdf=pdf)
     t0 = time.monotonic()
     try:
         with _stop_signals_raise():

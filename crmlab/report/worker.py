@@ -18,6 +18,13 @@ from pathlib import Path
 from .outputs import write_notebook_outputs
 
 
+# Reports show whole tables: pandas' display limits (50 characters per cell, 20 columns) would cut
+# text and columns with "..." that no reader of a report can expand.  Set in the kernel at start-up,
+# without adding any name to the notebook's namespace.
+REPORT_KERNEL_ARGS = ["--IPKernelApp.exec_lines=__import__('pandas').set_option("
+                      "'display.max_colwidth', None, 'display.max_columns', None)"]
+
+
 class Stopped(BaseException):
     """Raised in the worker when the runner asks it to stop (timeout or interrupt)."""
 
@@ -43,6 +50,7 @@ def execute(job: dict) -> dict:
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=True,
+            extra_arguments=REPORT_KERNEL_ARGS,
         )
         status = "ok"
     except PapermillExecutionError as exc:
