@@ -44,8 +44,8 @@ from .ipa import IMPORTANCE_METHODS, ImportancePerformance, IPAResult, quadrant_
 from .pls import PLSBootstrapResult, PLSPathModel, _prepare_items
 from .results import pair_label, wald_table
 from .segmentation import TIER_SHARES, TierResult, assign_tiers, tier_kpis
-from .validation import (CrmlabValueError, _preview, check_choice, check_columns, check_numeric, check_scalar,
-                         check_scale)
+from .validation import (CrmlabValueError, _preview, check_choice, check_columns, check_numeric, check_random_state,
+                         check_scalar, check_scale, check_weights)
 
 COMPARISONS = ("consecutive", "first")
 ADJUSTMENTS = ("holm", "none")
@@ -96,6 +96,9 @@ def wave_design(studies: Sequence, *, name: str = "waves") -> WaveDesign:
     for k, study in enumerate(studies):
         spec = getattr(study, "spec", study)
         where = f"{name}[{k}]"
+        if not isinstance(spec, Mapping):
+            raise CrmlabValueError(f"{where}: every wave must be a survey study (a mapping with kind, label, path, ...), "
+                                   f"got {type(spec).__name__}")
         if getattr(study, "kind", spec.get("kind")) != "survey":
             raise CrmlabValueError(f"{where}: every wave must be a study of kind survey, got {spec.get('kind')!r}")
         if not isinstance(spec.get("label"), str) or not spec["label"].strip():
@@ -243,6 +246,10 @@ def wave_indices(waves: Mapping[str, pd.DataFrame], *, blocks, paths: Sequence[t
     per_wave = _per_wave(blocks, labels, "blocks")
     n_boot = check_scalar(n_boot, "n_boot", low=2, integer=True)
     level = check_scalar(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
+    random_state = check_random_state(random_state)
+    if isinstance(random_state, np.random.Generator):
+        raise CrmlabValueError("random_state must be None or a whole number >= 0 (one stream per wave is spawned from it), "
+                               "got a Generator")
     seeds = np.random.SeedSequence(random_state).spawn(len(labels))
     rows, models, boots, kept, reports = [], {}, {}, {}, {}
     for label, seed in zip(labels, seeds):
@@ -471,6 +478,7 @@ def tier_kpis_by_period(totals, *, value: str = "auto", shares: Sequence[float] 
     (:func:`crmlab.segmentation.assign_tiers`).
     """
     check_choice(value, "value", TIER_VALUES)
+    shares = tuple(check_weights(shares, "shares"))
     table, settings = getattr(totals, "table", None), getattr(totals, "settings", None)
     if not isinstance(table, pd.DataFrame) or not isinstance(settings, dict) or "periods" not in settings:
         raise CrmlabValueError("totals must be the result of TransactionLog.period_totals()")

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..plotting.tracking import plot_quadrant_migration
 from ..tracking import WaveDesign, WaveIndices, index_changes, quadrant_migration, wave_ipa
+from ..validation import CrmlabValueError, check_choice
 
 
 def compare_waves(indices: WaveIndices, data: Mapping[str, pd.DataFrame], design: WaveDesign, *, from_wave: str,
@@ -22,6 +23,10 @@ def compare_waves(indices: WaveIndices, data: Mapping[str, pd.DataFrame], design
 
     Without attributes in the waves the migration table is None and ``ax`` is left empty.
     """
+    if not isinstance(data, Mapping):
+        raise CrmlabValueError(f"data must map the wave labels to their data frames, got {type(data).__name__}")
+    for name, wave in (("from_wave", from_wave), ("to_wave", to_wave)):
+        check_choice(wave, name, [w for w in design.labels if w in data])
     changes = index_changes(indices, compare=[(from_wave, to_wave)], level=level, adjust=adjust).table
     if ax is not None:
         ax.clear()
