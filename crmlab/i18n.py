@@ -1014,11 +1014,11 @@ TERMS.update({
                                 "新客户比率恰为 20%："),
     # sections skipped on user data
     "section_track_index": ("Satisfaction index by wave", "各轮满意度指数"),
-    "need_track_waves": ("survey waves (the parameter waves)", "各轮调查数据（参数 waves）"),
+    "need_track_waves": ("survey waves (the parameter `waves`)", "各轮调查数据（参数 `waves`）"),
     "section_track_quadrants": ("Quadrant migration", "象限迁移"),
-    "need_track_attributes": ("attribute ratings (the key attributes of every wave)", "各属性评分（每轮的 attributes 键）"),
+    "need_track_attributes": ("attribute ratings (the key `attributes` of every wave)", "各属性评分（每轮的 `attributes` 键）"),
     "section_track_kpis": ("Customer-tier KPIs by period", "分期客户层级指标"),
-    "need_track_transactions": ("an order log (the parameter transactions)", "交易记录（参数 transactions）"),
+    "need_track_transactions": ("an order log (the parameter `transactions`)", "交易记录（参数 `transactions`）"),
     "need_track_two_periods": ("two complete periods", "两个完整期间"),
 })
 
