@@ -180,3 +180,14 @@ def test_shipped_notebooks_convert_in_full(tmp_path):
         page = notebook_html(nb, with_code=True)
         assert f'class="{TEX_ERROR_CLASS}"' not in page, name
         assert page.count("<math") == sum(1 for n, _, _ in FORMULAS if n == name), name
+
+
+def test_a_formula_in_a_heading_is_mathml_not_prefixed_xml():
+    # nbconvert's heading anchors re-serialise the heading with ElementTree (<ns0:math>), which no browser reads as MathML
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from crmlab.report.html import notebook_html
+
+    page = notebook_html(new_notebook(cells=[new_markdown_cell("### How many? $P(X(t) = n)$\n\nText $n$.")]), with_code=False)
+    heading = page[page.index("<h3"):page.index("</h3>")]
+    assert "<math" in heading and "ns0" not in page and "xmlns:ns" not in page

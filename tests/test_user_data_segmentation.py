@@ -4,7 +4,7 @@ Fixtures made here or in tests/fixtures_logs.py:
 
 * a log stored as **product lines** with basket ids, crossing 31 December → 1 January, customer ids "00123" and
   "123" (tests/fixtures_logs.py, shared with notebook 03): purchases are counted per basket, ids keep their zeros,
-  and — once notebook 03 takes a transactions study — 03's repeat purchases + 1 equal 04's RFM frequency;
+  and 03's repeat purchases + 1 equal 04's RFM frequency;
 * a log that runs **a few hours into a new year** (Chinese run, with a customer table and judgments whose names
   collide with crmlab's terms, and one missing judgment), and the same log **cut at 31 December** (English run):
   churn is computed over the complete years only, the partial year is named, and both give the same KPIs;
@@ -27,7 +27,6 @@ import yaml
 from crmlab import ahp
 from crmlab import segmentation as seg
 from crmlab.i18n import t
-from crmlab.report.params import declared_parameters
 from crmlab.report.runner import run_reports
 from fixtures_logs import PRODUCT_LINE_STUDY, baskets_per_customer, product_line_log
 from report_text import chinese_characters, english_words, markdown_outputs, prose, read
@@ -173,9 +172,6 @@ def test_product_lines_count_one_purchase_per_basket_and_ids_keep_their_zeros(li
 
 def test_notebooks_03_and_04_agree_on_purchases(files):
     """Notebook 03's repeat purchases + 1 equal notebook 04's RFM frequency, customer by customer, on one log."""
-    if "transactions" not in declared_parameters(ROOT / "notebooks" / "03_clv.ipynb") or \
-            "customer_table_path" not in declared_parameters(ROOT / "notebooks" / "03_clv.ipynb"):
-        pytest.skip("notebook 03 does not take a transactions study yet (its rewrite is on branch nb03)")
     tmp, paths = files
     table = tmp / "clv_customers.csv"
     out = run(tmp, {"global": {"transactions": {**PRODUCT_LINE_STUDY, "path": str(paths["lines"])}},

@@ -142,12 +142,30 @@ def page_language(nb) -> str:
     return lang if lang in ("en", "zh") else "en"
 
 
+SUMMARY_TAG = "summary"
+
+
+def summary_first(nb) -> None:
+    """Move the cells tagged ``summary`` (in their order) to just after the notebook's opening Markdown cell.
+
+    The summary is computed from the recorded results, so a notebook ends with it; a
+    manager's report opens with it (after the title and introduction), then the sections.
+    """
+    summary = [c for c in nb.cells if SUMMARY_TAG in c.get("metadata", {}).get("tags", [])]
+    if not summary:
+        return
+    rest = [c for c in nb.cells if SUMMARY_TAG not in c.get("metadata", {}).get("tags", [])]
+    at = 1 if rest and rest[0].cell_type == "markdown" else 0
+    nb.cells = rest[:at] + summary + rest[at:]
+
+
 def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") -> str:
     """Render an executed notebook to a self-contained HTML page.
 
-    ``with_code=False`` hides code cells except the failing/interrupted one, and the
-    one-line echoes of :func:`~crmlab.report.results.record` (they are in the JSON).
-    ``banner`` is a short HTML note shown at the top (run, parameters, status).
+    ``with_code=False`` (the manager's report) opens with the summary (:func:`summary_first`) and
+    hides code cells except the failing/interrupted one, and the one-line echoes of
+    :func:`~crmlab.report.results.record` (they are in the JSON).  ``with_code=True`` keeps the
+    notebook's order.  ``banner`` is a short HTML note shown at the top (run, parameters, status).
     """
     nb = copy.deepcopy(nb)
     keep = {failing_cell_index(nb), running_cell_index(nb)} - {None}
@@ -165,6 +183,7 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
                 cell.metadata.setdefault("tags", []).append(HIDE_TAG)
             if cell.cell_type == "code":  # recorded results go to the JSON, not the reader's page
                 cell.outputs = [o for o in cell.get("outputs", []) if RESULT_MIME not in o.get("data", {})]
+        summary_first(nb)
         remover = TagRemovePreprocessor(remove_input_tags={HIDE_TAG}, enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
     exporter.register_preprocessor(SanitizeOutputs(), enabled=True)
@@ -183,8 +202,9 @@ def _index_page(manifest: dict) -> str:
     esc = html.escape
     rows = []
     for entry in manifest["notebooks"]:
-        links = " · ".join(
-            f'<a href="{esc(path)}">{esc(kind)}</a>' for kind, path in entry["outputs"].items()
+        links = " · ".join(  # an output is a file, or a list of files (the methods references)
+            f'<a href="{esc(path)}">{esc(kind if isinstance(paths, str) else Path(path).stem)}</a>'
+            for kind, paths in entry["outputs"].items() for path in ([paths] if isinstance(paths, str) else paths)
         )
         err = entry.get("error") or {}
         err_text = f"<br><small>{esc(err.get('summary', ''))}</small>" if err else ""
@@ -216,6 +236,38 @@ th {{ background: #f0f3f6; }} .status {{ color: {STATUS_COLOR.get(status, '#7f7f
 crmlab {esc(manifest['crmlab_version'])}.</small></p>
 </body></html>
 """
+
+
+# A link from a notebook (``notebooks/`` or ``notebooks/zh/``) to its methods reference in the repository,
+# and the links between methods references (``x.md`` <-> ``x.zh.md``): in a run folder both point at the
+# copies rendered into ``methods/``.
+_DOC_LINK = re.compile(r'href="(?:\.\./)+docs/methods/([A-Za-z0-9_-]+(?:\.zh)?)\.md(#[^"]*)?"')
+_SIBLING_LINK = re.compile(r'href="([A-Za-z0-9_-]+(?:\.zh)?)\.md(#[^"]*)?"')
+METHODS_DIR = "methods"
+
+
+def methods_links(page: str, *, prefix: str = f"{METHODS_DIR}/") -> tuple[str, set[str]]:
+    """The page with its links to methods references pointed at ``<prefix><name>.html``, and the names linked."""
+    names: set[str] = set()
+
+    def to_html(m: re.Match) -> str:
+        names.add(m.group(1))
+        return f'href="{prefix}{m.group(1)}.html{m.group(2) or ""}"'
+
+    page = _DOC_LINK.sub(to_html, page)
+    return page, names
+
+
+def methods_page(source: Path) -> str:
+    """A methods reference (Markdown in ``docs/methods/``) as a self-contained page like the reports.
+
+    Formulas become MathML and the fonts are embedded as in a report; links to the other
+    references (its other-language twin) point at their rendered copies beside it.
+    """
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(source.read_text(encoding="utf-8"))])
+    nb.metadata["crmlab"] = {"lang": "zh" if source.stem.endswith(".zh") else "en"}
+    page = notebook_html(nb, with_code=False)
+    return _SIBLING_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', page)
 
 
 def read_notebook(path: str | Path):

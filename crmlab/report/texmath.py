@@ -152,9 +152,21 @@ class MathMLHTMLExporter(HTMLExporter):
     def markdown2html(self, context, source):
         cell = context.get("cell", {})
         path = context.get("resources", {}).get("metadata", {}).get("path", "")
-        return markdown_to_html(source, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
-                                path=path, anchor_link_text=self.anchor_link_text,
-                                exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+        html_ = markdown_to_html(source, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
+                                 path=path, anchor_link_text=self.anchor_link_text,
+                                 exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+        return unprefix_mathml(html_)
+
+
+# nbconvert's heading anchors re-serialise a heading with ElementTree, which writes a formula in it as
+# <ns0:math xmlns:ns0="…MathML">: an HTML parser does not read that as MathML, and the formula shows as text.
+_NS_PREFIX = re.compile(r"(</?)ns\d+:")
+_NS_DECL = re.compile(r'\s+xmlns:ns\d+="http://www\.w3\.org/1998/Math/MathML"')
+
+
+def unprefix_mathml(html_: str) -> str:
+    """MathML written with an ElementTree namespace prefix (``<ns0:math>``) as plain ``<math>`` elements."""
+    return _NS_PREFIX.sub(r"\1", _NS_DECL.sub("", html_)) if "xmlns:ns" in html_ else html_
 
 
 def unicode_range(code_points_) -> str:
