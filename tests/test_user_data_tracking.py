@@ -218,3 +218,14 @@ def test_chinese_run_skips_what_it_was_not_given(runs):
     assert r["target"] == "Trust" and r["waves"] == ["2024-H2", "2025-H1"]
     assert english_words(prose(nb), allowed=["Service", "Trust"]) == []
     assert "Trust" in row_labels(nb) and "主要结论" in runs["zh"]["html"]
+
+
+def test_the_example_parameter_file_describes_valid_waves():
+    """examples/tracking-waves.yaml passes the runner's checks before any kernel starts (paths made absolute)."""
+    from crmlab.report.runner import check_studies
+
+    params = yaml.safe_load((ROOT / "examples" / "tracking-waves.yaml").read_text(encoding="utf-8"))["notebooks"]
+    check_studies(params, ROOT / "notebooks")
+    waves = params[STEM]["waves"]
+    assert [w["label"] for w in waves] == ["2025-Q2", "2025-Q3"]
+    assert all(Path(w["path"]).is_absolute() and Path(w["path"]).is_file() for w in waves)
