@@ -371,3 +371,21 @@ def test_tier_kpis_do_not_depend_on_the_order_of_the_log(seed):
     base, other = track(frame), track(_shuffled(frame, seed))
     pd.testing.assert_frame_equal(other.rates, base.rates)
     pd.testing.assert_frame_equal(other.counts, base.counts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=st.lists(st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.01, 0.05, 1.0]), st.just(float("nan"))),
+                  min_size=1, max_size=12))
+def test_holm_adjustment_equals_statsmodels(p):
+    """Holm's step-down p values as statsmodels' multipletests computes them (ties, zeros, ones; NaN kept in place)."""
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.array(p)
+    out = tr._adjusted(p, "holm")
+    ok = np.isfinite(p)
+    assert np.isnan(out[~ok]).all()
+    if ok.sum() > 1:
+        np.testing.assert_allclose(out[ok], multipletests(p[ok], method="holm")[1], atol=1e-15)
+    else:
+        np.testing.assert_array_equal(out[ok], p[ok])
+    np.testing.assert_array_equal(tr._adjusted(p, "none")[ok], p[ok])
