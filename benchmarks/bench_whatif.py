@@ -111,6 +111,35 @@ def segmentation_case(moving: str):
     return call, fig
 
 
+def tracking_case(moving: str):
+    """Notebook 05: switch the pair of waves (``moving="pair"``) or the importance method (``"method"``)."""
+    from crmlab import tracking
+    from crmlab.datasets import tracking as ds
+    from crmlab.plotting import FIGSIZE_SQUARE, use_style
+    from crmlab.study import load_study
+    from crmlab.whatif.tracking import compare_waves
+
+    use_style()
+    studies = [load_study(s, name=f"waves[{k}]") for k, s in enumerate(ds.teaching_waves())]
+    design = tracking.wave_design(studies)
+    data = {s.spec["label"]: s.read() for s in studies}
+    indices = tracking.wave_indices(data, blocks=design.blocks, paths=design.paths, scale=design.scale, n_boot=500,
+                                    random_state=0)
+    fig, ax = plt.subplots(figsize=FIGSIZE_SQUARE)
+    pairs = [("2025-Q1", "2025-Q2"), ("2025-Q2", "2025-Q3"), ("2025-Q1", "2025-Q3")]
+    methods = ["relative_weights", "lmg", "correlation", "ols_beta"]
+    labels = ds.attribute_labels("en")
+    state = {"k": 0}
+
+    def call():
+        k = state["k"] = state["k"] + 1
+        a, b = pairs[k % len(pairs)] if moving == "pair" else pairs[1]
+        method = methods[k % len(methods)] if moving == "method" else "relative_weights"
+        compare_waves(indices, data, design, from_wave=a, to_wave=b, importance=method, ax=ax, labels=labels)
+
+    return call, fig
+
+
 CASES = {
     "02_importance_performance: crosshair moved": lambda: ipa_case("crosshair"),
     "02_importance_performance: importance method switched": lambda: ipa_case("method"),
@@ -118,6 +147,8 @@ CASES = {
     "03_clv: log CLV discount rate and margin moved (1,500 customers)": lambda: clv_case("log"),
     "04_value_segmentation: criterion weight moved": lambda: segmentation_case("weight"),
     "04_value_segmentation: value-matrix split moved": lambda: segmentation_case("split"),
+    "05_tracking: pair of waves switched": lambda: tracking_case("pair"),
+    "05_tracking: importance method switched": lambda: tracking_case("method"),
 }
 
 

@@ -798,7 +798,10 @@ class AHPSensitivity:
 def proportional_weights(criterion_weights: pd.Series, criterion: str, weight: float) -> pd.Series:
     """Criterion weights with ``criterion`` set to ``weight`` and the others keeping their proportions,
     wₖ(t) = wₖ·(1 − t)/(1 − w_c) (equal shares when they were all 0); the rule of :func:`weight_sensitivity`."""
-    cw = pd.Series(criterion_weights, dtype=float)
+    cw = _check_weight_series(criterion_weights, "criterion_weights", 1e-4)
+    if criterion not in cw.index:
+        raise CrmlabValueError(f"criterion {criterion!r} is not one of {list(cw.index)}")
+    weight = check_scalar(weight, "weight", low=0, high=1)
     others = cw.drop(criterion)
     rest = 1 - cw[criterion]
     new = pd.Series(0.0, index=cw.index)

@@ -956,6 +956,75 @@ TERMS.update({
     "alternative": ("Alternative", "备选方案"),
 })
 
+# --- 05_tracking: survey waves, index changes, quadrant migration, tier KPIs by period ---------
+TERMS.update({
+    "tracking.wave": ("Wave", "调查轮次"),
+    "tracking.waves": ("Waves compared", "比较的轮次"),
+    "tracking.from_wave": ("From wave", "起始轮次"),
+    "tracking.to_wave": ("To wave", "对比轮次"),
+    "tracking.file": ("File", "文件"),
+    "tracking.n_respondents": ("Respondents", "受访者人数"),
+    "tracking.index_change": ("Change (index points)", "变化（指数点）"),
+    "tracking.performance_change": ("Change (scale points)", "变化（量表分）"),
+    "tracking.z_value": ("z value", "z 值"),
+    "tracking.p_adjusted": ("Adjusted p-value", "校正后 p 值"),
+    "tracking.significant": ("Significant", "是否显著"),
+    "tracking.yes": ("yes", "是"),
+    "tracking.no": ("no", "否"),
+    "tracking.level": ("Confidence level", "置信水平"),
+    "tracking.true_index": ("True index", "真实指数"),
+    "tracking.covered": ("Interval covers the truth", "区间覆盖真实值"),
+    "tracking.true_change": ("True change", "真实变化"),
+    "tracking.designed": ("Designed to change", "设计为有变化"),
+    "tracking.quadrant_from": ("Quadrant before", "原象限"),
+    "tracking.quadrant_to": ("Quadrant after", "新象限"),
+    "tracking.performance_from": ("Performance before", "原满意度"),
+    "tracking.performance_to": ("Performance after", "新满意度"),
+    "tracking.importance_from": ("Importance before", "原重要度"),
+    "tracking.importance_to": ("Importance after", "新重要度"),
+    "tracking.designed_quadrant": ("Designed quadrant", "设计象限"),
+    "tracking.observed_quadrant": ("Quadrant in the sample", "样本象限"),
+    "tracking.metric": ("KPI", "指标"),
+    "tracking.period_pair": ("Periods", "比较期"),
+    "tracking.rate_percent": ("Rate (%)", "比率（%）"),
+    # charts
+    "tracking.index_tracking_title": ("Satisfaction index per construct and wave", "各轮次各潜变量的满意度指数"),
+    "tracking.significant_change_star": ("* significant change from the wave before", "* 与上一轮相比变化显著"),
+    "tracking.migration_title": ("Quadrant migration", "象限迁移"),
+    "tracking.migration_arrow": ("arrow: one wave to the next (coloured: new quadrant)", "箭头：上一轮 → 下一轮（彩色：象限改变）"),
+    "tracking.crosshair_basis_each_wave": ("each wave's own", "各轮各自的分界线"),
+    "tracking.crosshair_basis_first_wave": ("first wave's, held fixed", "固定为第一轮的分界线"),
+    "tracking.kpi_tracking_title": ("Customer-tier KPIs by pair of periods (tiers by {value})", "各比较期的客户层级指标（按{value}分层）"),
+    # sentences of the notebook
+    "tracking.note_missing": ("Wave {wave}: {dropped} respondent(s) left out and {replaced} answer(s) replaced by the item "
+                              "mean (missing answers).", "{wave} 轮：因缺失回答剔除 {dropped} 名受访者，{replaced} 个回答以题项均值替代。"),
+    "tracking.index_table_note": ("Index per construct (rows) and wave (columns), with its {level:.0%} bootstrap percentile "
+                                  "interval in brackets ({n_boot} resamples per wave).",
+                                  "各潜变量（行）在各轮（列）的指数，方括号内为 {level:.0%} 自助法百分位置信区间（每轮重抽样 {n_boot} 次）。"),
+    "tracking.changes_found": ("Significant index changes: {items}.", "指数显著变化：{items}。"),
+    "tracking.no_changes_found": ("No index changed significantly between the waves compared.", "所比较的各轮之间没有指数发生显著变化。"),
+    "tracking.moves_found": ("Attributes that changed quadrant: {items}.", "象限发生变化的属性：{items}。"),
+    "tracking.no_moves_found": ("No attribute changed quadrant between the waves compared.", "所比较的各轮之间没有属性改变象限。"),
+    "tracking.kpi_note": ("Tiers by {value} in the complete periods {periods}; a purchase is {rule}. The changes are in "
+                          "percentage points, each pair of periods against the one before.",
+                          "按{value}分层，完整期间为 {periods}；一次购买指{rule}。变化以百分点计，为每一对时期相对上一对时期的变化。"),
+    "tracking.rule_order": ("one order (several lines of one basket count once)", "一个订单（同一订单的多行只计一次）"),
+    "tracking.rule_day": ("one customer-day (all lines of a customer on one day)", "一位客户的一天（同一客户同一天的所有记录）"),
+    "tracking.kpi_truth_note": ("The bundled log was generated with a churn rate of 20 % into 2025Q2 and 30 % into 2025Q3 "
+                                "(expected values) and a new-customer rate of exactly 20 %:",
+                                "内置交易记录按如下参数生成：进入 2025Q2 时流失率为 20%、进入 2025Q3 时为 30%（期望值），"
+                                "新客户比率恰为 20%："),
+    # sections skipped on user data
+    "section_track_index": ("Satisfaction index by wave", "各轮满意度指数"),
+    "need_track_waves": ("survey waves (the parameter `waves`)", "各轮调查数据（参数 `waves`）"),
+    "section_track_quadrants": ("Quadrant migration", "象限迁移"),
+    "need_track_attributes": ("attribute ratings (the key `attributes` of every wave)", "各属性评分（每轮的 `attributes` 键）"),
+    "section_track_kpis": ("Customer-tier KPIs by period", "分期客户层级指标"),
+    "need_track_transactions": ("an order log (the parameter `transactions`)", "交易记录（参数 `transactions`）"),
+    "need_track_two_periods": ("two complete periods", "两个完整期间"),
+})
+
+
 # --- reports ----------------------------------------------------------------
 TERMS.update({
     "section_skipped": ("Skipped — {section}: the data given do not include {need}.",

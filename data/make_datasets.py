@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crmlab.datasets import clv, ipa, satisfaction, segmentation
+from crmlab.datasets import clv, ipa, satisfaction, segmentation, tracking
 
 HERE = Path(__file__).resolve().parent
-WRITERS = [satisfaction.write_datasets, ipa.write_datasets, clv.write_datasets, segmentation.write_datasets]
+WRITERS = [satisfaction.write_datasets, ipa.write_datasets, clv.write_datasets, segmentation.write_datasets,
+           tracking.write_datasets]
 
 if __name__ == "__main__":
     for write in WRITERS:

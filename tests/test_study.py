@@ -115,3 +115,18 @@ def test_judgments_study_reads_fractions_and_names_missing_columns(tmp_path):
         study_from_spec(spec | {"row": "row"}, name="judgments").check()
     with pytest.raises(StudyError, match=r"a judgments study needs \['judgment'\]"):
         study_from_spec({k: v for k, v in spec.items() if k != "judgment"}, name="judgments")
+
+
+def test_the_runner_checks_studies_inside_list_parameters(wave, tmp_path):
+    from crmlab.report.runner import check_studies
+    from crmlab.report.params import ParameterError
+
+    good = survey(wave, missing_codes=[-99], label="2025-Q1")
+    given = {"t": {"waves": [good, survey(wave, label="2025-Q2") | {"overall": "ovx", "missing_codes": [-99]}], "n": [1, 2]}}
+    with pytest.raises(ParameterError, match=r"t: waves\[1\]\.overall: column\(s\) \['ovx'\] not in wave3.csv"):
+        check_studies(given, tmp_path)
+    relative = good | {"path": wave.name}
+    given = {"t": {"waves": [relative, relative | {"label": "2025-Q2"}], "n": [1, 2]}}
+    check_studies(given, wave.parent)
+    assert [w["path"] for w in given["t"]["waves"]] == [str(wave.resolve())] * 2  # kernels get absolute paths
+    assert [w["label"] for w in given["t"]["waves"]] == ["2025-Q1", "2025-Q2"] and given["t"]["n"] == [1, 2]

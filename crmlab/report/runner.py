@@ -151,18 +151,26 @@ def check_output_names(stems: list[str], *, with_code: bool, pdf: bool = False) 
 
 
 def check_studies(given: dict[str, dict], notebooks_dir: Path) -> None:
-    """Check every study description given to a notebook (file, columns, scales) before any kernel starts."""
+    """Check every study description given to a notebook (file, columns, scales) before any kernel starts.
+
+    A study is a parameter's value or an element of a list parameter (e.g. survey ``waves``, named ``waves[0]``).
+    """
     problems = []
     for stem, params in given.items():
         for name, value in params.items():
-            if is_study(value):
-                try:
-                    study = study_from_spec(value, name=f"{stem}: {name}", base_dir=notebooks_dir)
-                    study.check()
-                    if study.path is not None:
-                        params[name] = {**value, "path": str(study.path)}  # the kernel gets an absolute path
-                except StudyError as exc:
-                    problems.append(str(exc))
+            listed = isinstance(value, list)
+            checked = []
+            for where, spec in ([(f"{name}[{k}]", v) for k, v in enumerate(value)] if listed else [(name, value)]):
+                if is_study(spec):
+                    try:
+                        study = study_from_spec(spec, name=f"{stem}: {where}", base_dir=notebooks_dir)
+                        study.check()
+                        if study.path is not None:
+                            spec = {**spec, "path": str(study.path)}  # the kernel gets an absolute path
+                    except StudyError as exc:
+                        problems.append(str(exc))
+                checked.append(spec)
+            params[name] = checked if listed else checked[0]
     if problems:
         raise ParameterError("invalid data description, no notebook was run:\n  - " + "\n  - ".join(problems))
 
