@@ -90,3 +90,17 @@ def test_reports_link_to_methods_references_rendered_into_the_run_folder(tmp_pat
     assert "<math" in en and "$" not in en.split("<body", 1)[1].split("<script", 1)[0]
     assert 'href="m.zh.html#sources"' in en and 'href="m.html"' in zh
     assert '<html lang="zh"' in zh and "crmlab CJK" in zh  # the Chinese page embeds its glyphs
+
+
+def test_teaching_cells_are_left_out_of_a_report_on_the_users_data():
+    nb = new_notebook(cells=[new_markdown_cell("# T"), new_markdown_cell("Check on the bundled data: QUAL rises.",
+                                                                          metadata={"tags": ["teaching"]}),
+                             new_markdown_cell("Your results.")])
+    teaching = notebook_html(nb, with_code=False)
+    assert "QUAL rises" in teaching and "Your results" in teaching
+    for value in ({"kind": "survey", "path": "/data/w.csv"}, [{"kind": "survey", "path": "/data/w1.csv"}]):
+        nb.metadata["papermill"] = {"parameters": {"lang": "en", "survey": value}}
+        for with_code in (False, True):
+            page = notebook_html(nb, with_code=with_code)
+            assert "QUAL rises" not in page and "Your results" in page
+    assert len(nb.cells) == 3  # the caller's notebook is not changed

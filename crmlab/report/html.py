@@ -143,6 +143,17 @@ def page_language(nb) -> str:
 
 
 SUMMARY_TAG = "summary"
+# Cells about the bundled teaching data (checks against its known truth) or about how to describe your own data:
+# in the notebook and in the teaching run's report, left out of a report on a user's data.
+TEACHING_TAG = "teaching"
+
+
+def ran_on_user_data(nb) -> bool:
+    """Whether papermill ran the notebook with a data description (a study) among its parameters."""
+    from ..study import is_study
+
+    params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+    return any(is_study(v) or (isinstance(v, list) and any(is_study(x) for x in v)) for v in params.values())
 
 
 def summary_first(nb) -> None:
@@ -165,9 +176,12 @@ def notebook_html(nb, *, with_code: bool, banner: str = "", status: str = "ok") 
     ``with_code=False`` (the manager's report) opens with the summary (:func:`summary_first`) and
     hides code cells except the failing/interrupted one, and the one-line echoes of
     :func:`~crmlab.report.results.record` (they are in the JSON).  ``with_code=True`` keeps the
-    notebook's order.  ``banner`` is a short HTML note shown at the top (run, parameters, status).
+    notebook's order.  On a user's data (:func:`ran_on_user_data`) the cells tagged ``teaching`` are left out.
+    ``banner`` is a short HTML note shown at the top (run, parameters, status).
     """
     nb = copy.deepcopy(nb)
+    if ran_on_user_data(nb):
+        nb.cells = [c for c in nb.cells if TEACHING_TAG not in c.get("metadata", {}).get("tags", [])]
     keep = {failing_cell_index(nb), running_cell_index(nb)} - {None}
     exporter = MathMLHTMLExporter(
         template_name="crmlab_report",
