@@ -68,18 +68,22 @@ def in_memory(rows: int, repeat: int) -> dict:
 
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
+def peak_rss_mb():  # VmHWM: this process image's peak (ru_maxrss would keep the benchmark parent's peak across exec)
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024
 sys.path.insert(0, {here!r})
 from crmlab.transactions import TransactionLog
 t0 = time.perf_counter()
 log = TransactionLog.from_files({path!r}, memory_limit={limit!r}, threads=2, temp_directory={tmp!r})
 s = log.customer_summary(calibration_end={cal!r}, observation_end={obs!r})
 print(json.dumps({{"s": time.perf_counter() - t0, "customers": len(s.table),
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_rss_mb": peak_rss_mb()}}))
 """
 
 PANDAS_CHILD = """
-import json, resource, sys, time
+import json, sys, time
+def peak_rss_mb():  # VmHWM: this process image's peak (ru_maxrss would keep the benchmark parent's peak across exec)
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024
 sys.path.insert(0, {here!r})
 import pandas as pd
 from reference_numpy_summary import summarize_transactions
@@ -88,7 +92,7 @@ df = pd.read_parquet({path!r}, columns=["customer_id", "date", "amount"])
 t_read = time.perf_counter() - t0
 summarize_transactions(df, calibration_end={cal!r}, observation_end={obs!r})
 print(json.dumps({{"s": time.perf_counter() - t0, "read_s": t_read, "rows": len(df),
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_rss_mb": peak_rss_mb()}}))
 """
 
 SPARK_CHILD = """
