@@ -525,7 +525,6 @@ TERMS.update({
 # --- notebook 03_clv: customer lifetime value (its tables, notes and what-if panels) ---
 TERMS.update({
     # textbook models (course: models one to three, Examples 1-2)
-    "clv.model": ("Model", "模型"),
     "textbook_model_1": ("Model 1 (revenue)", "模型一（基于收入）"),
     "textbook_model_2": ("Model 2 (profit, assumed margin)", "模型二（基于利润，假设的利润率）"),
     "textbook_model_3": ("Model 3 (profit contribution)", "模型三（基于利润贡献）"),
@@ -906,7 +905,6 @@ TERMS.update({
     "segmentation.rfm_monetary_sum": ("sum", "合计"),
     "segmentation.rfm_monetary_mean": ("mean", "平均值"),
     "segmentation.ahp_goal": ("Goal", "目标层"),
-    "segmentation.ahp_level_criteria": ("Criteria", "准则层"),
     "segmentation.ahp_level_subcriteria": ("Sub-criteria", "子准则层"),
     "segmentation.ahp_level_alternatives": ("Alternatives", "方案层"),
     "segmentation.lifecycle_rule_exploration": ("first purchase in the last period, or cumulative profit ≤ 0",
@@ -942,7 +940,6 @@ TERMS.update({
     "weights_complete_matrix": ("Weights, complete matrix", "权重（完整判断矩阵）"),
     "sub_criterion": ("Indicator", "指标"),
     "weight_aij": ("Weight (AIJ)", "权重（AIJ）"),
-    "priority": ("Global priority", "总排序权重"),
     "rank": ("Rank", "排名"),
     "rank_at_ahp_weights": ("Rank at the AHP weights", "层次分析法权重下的排名"),
     "rank_change": ("Places moved up", "排名上升位数"),
@@ -953,7 +950,6 @@ TERMS.update({
     "upper": ("To", "上限"),
     "rfm_segment": ("RFM segment", "RFM 细分群体"),
     "metric": ("Metric", "指标"),
-    "alternative": ("Alternative", "备选方案"),
 })
 
 # --- 05_tracking: survey waves, index changes, quadrant migration, tier KPIs by period ---------
@@ -962,7 +958,6 @@ TERMS.update({
     "tracking.waves": ("Waves compared", "比较的轮次"),
     "tracking.from_wave": ("From wave", "起始轮次"),
     "tracking.to_wave": ("To wave", "对比轮次"),
-    "tracking.file": ("File", "文件"),
     "tracking.n_respondents": ("Respondents", "受访者人数"),
     "tracking.index_change": ("Change (index points)", "变化（指数点）"),
     "tracking.performance_change": ("Change (scale points)", "变化（量表分）"),
@@ -990,7 +985,6 @@ TERMS.update({
     # charts
     "tracking.index_tracking_title": ("Satisfaction index per construct and wave", "各轮次各潜变量的满意度指数"),
     "tracking.significant_change_star": ("* significant change from the wave before", "* 与上一轮相比变化显著"),
-    "tracking.migration_title": ("Quadrant migration", "象限迁移"),
     "tracking.migration_arrow": ("arrow: one wave to the next (coloured: new quadrant)", "箭头：上一轮 → 下一轮（彩色：象限改变）"),
     "tracking.crosshair_basis_each_wave": ("each wave's own", "各轮各自的分界线"),
     "tracking.crosshair_basis_first_wave": ("first wave's, held fixed", "固定为第一轮的分界线"),
@@ -1039,6 +1033,11 @@ TERMS.update({
 
 # Table headers and index values that say the same as an existing term reuse its key.
 TERM_ALIASES: dict[str, str] = {
+    "clv.model": "clv_model",
+    "segmentation.ahp_level_criteria": "criteria",
+    "priority": "ahp_global_priority",
+    "alternative": "ahp_alternative",
+    "tracking.migration_title": "section_track_quadrants",
     "gap": "gap_key",
     "satisfaction.indifference": "zone_of_indifference",
     "performance": "ipa_performance",

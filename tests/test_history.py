@@ -183,7 +183,7 @@ def test_record_marks_headlines_and_read_results_stays_compatible(monkeypatch):
     record("by_construct", pd.Series({"Image": 66.1, "Value": float("nan")}), headline=True)
     record("note", "text")
     assert [p.get("headline") for p in shown] == [True, True, None]  # unmarked payloads are as before
-    nb = executed(*shown, {"name": "csi", "value": 73.0})  # recorded again without the mark: the last record wins
+    nb = executed(*shown, {"name": "csi", "json": "73.0"})  # recorded again without the mark: the last record wins
     assert read_results(nb) == {"csi": 73.0, "by_construct": {"Image": 66.1, "Value": None}, "note": "text"}
     assert read_headlines(nb) == ["by_construct"]
     for bad in ("text", True, [1, 2], {"a": {"b": 1}}, pd.DataFrame({"a": [1]})):
@@ -370,3 +370,19 @@ def test_documented_cron_line_is_silent_when_the_run_succeeds(project):
     log = (project / "reports" / "cron.log").read_text()
     assert "[crmlab] 1/1 notebook(s) succeeded" in log
     assert (project / "reports" / "latest" / "good.results.json").is_file()
+
+
+def test_recorded_tables_keep_their_row_order_through_the_saved_notebook(tmp_path, monkeypatch):
+    # nbformat writes notebooks with sorted keys; a table's rows (vip, major, ordinary, small) must not come back sorted
+    import nbformat
+    import pandas as pd
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw: shown.append(obj[RESULT_MIME]))
+    table = pd.DataFrame({"share": [0.01, 0.04, 0.15, 0.80]}, index=pd.Index(["vip", "major", "ordinary", "small"], name="tier"))
+    record("tiers", table)
+    path = tmp_path / "x.ipynb"
+    nbformat.write(executed(*shown), str(path))
+    back = read_results(nbformat.read(str(path), as_version=4))["tiers"]
+    assert list(back) == ["vip", "major", "ordinary", "small"]
+    assert pd.DataFrame.from_dict(back, orient="index")["share"].tolist() == [0.01, 0.04, 0.15, 0.80]

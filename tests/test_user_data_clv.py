@@ -89,7 +89,11 @@ def test_frequency_counts_baskets_and_ids_keep_their_zeros(runs):
 @pytest.mark.parametrize("variant", ["yyyymmdd", "excel", "parquet"])
 def test_date_forms_and_parquet_give_the_same_results(runs, variant):
     iso, other = runs["iso"], runs[variant]
-    pd.testing.assert_frame_equal(other["customers"], iso["customers"], check_exact=False, rtol=1e-9)
+    # the log summaries agree to rounding (DuckDB sums in scan order, which differs between a CSV and Parquet)
+    pd.testing.assert_frame_equal(other["customers"][SUMMARY_COLUMNS], iso["customers"][SUMMARY_COLUMNS],
+                                  check_exact=False, rtol=1e-12)
+    # model outputs to the fits' convergence tolerance (a last-digit change in the inputs moves the optimum by ~1e-9)
+    pd.testing.assert_frame_equal(other["customers"], iso["customers"], check_exact=False, rtol=1e-7)
     assert other["results"]["log_bgnbd_params"] == iso["results"]["log_bgnbd_params"]
     assert other["results"]["log_clv_total"] == pytest.approx(iso["results"]["log_clv_total"], rel=1e-9)
     assert other["customers"][SUMMARY_COLUMNS].notna().all().all()

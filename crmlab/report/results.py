@@ -104,16 +104,18 @@ def record(name: str, value: Any, *, display: bool = True, headline: bool = Fals
         raise CrmlabValueError(f"result name must be a non-empty string, got {name!r}")
     if not isinstance(headline, bool):
         raise CrmlabValueError(f"headline must be True or False, got {headline!r}")
-    payload = {"name": name, "value": to_jsonable(value)}
+    value = to_jsonable(value)
     if headline:
-        _check_headline(name, payload["value"])
+        _check_headline(name, value)
+    # the value travels as JSON text: nbformat saves notebooks with sorted keys, which would reorder tables' rows
+    payload = {"name": name, "json": json.dumps(value, ensure_ascii=False)}
+    if headline:
         payload["headline"] = True
-    json.dumps(payload)  # fail here, not in the runner, if something slipped through
-    _RECORDED[name] = payload["value"]
+    _RECORDED[name] = value
     if display:
         from IPython.display import display as ipy_display
 
-        text = json.dumps(payload["value"], ensure_ascii=False)
+        text = payload["json"]
         if len(text) > 120:
             text = text[:117] + "..."
         ipy_display({RESULT_MIME: payload, "text/plain": f"recorded {name} = {text}"}, raw=True)
@@ -134,7 +136,7 @@ def _payloads(nb) -> dict[str, dict]:
 
 def read_results(nb) -> dict[str, Any]:
     """Collect every recorded result from an executed notebook (later records of a name win)."""
-    return {name: payload["value"] for name, payload in _payloads(nb).items()}
+    return {name: json.loads(payload["json"]) for name, payload in _payloads(nb).items()}
 
 
 def read_headlines(nb) -> list[str]:
